@@ -1,0 +1,40 @@
+/**
+ * The service worker only wires events: precache the app shell, answer app navigations with it when
+ * offline, and take over when the page says the user agreed to update. It never answers /api or /join.
+ */
+/// <reference lib="webworker" />
+import { clientsClaim } from 'workbox-core';
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { toWorkerMessage, type FromWorkerMessage } from '../src/shared/sw-messages';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
+declare const __APP_VERSION__: string;
+
+precacheAndRoute(self.__WB_MANIFEST);
+// On first install, control the open page at once so it works offline without a reload. Updates
+// still wait in 'installed' until the user agrees (see skip-waiting below).
+clientsClaim();
+cleanupOutdatedCaches();
+
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('/index.html'), {
+    // The API must reach the server or fail; the join page works without a worker by design.
+    denylist: [/^\/api\//, /^\/join/, /^\/sw\.js$/],
+  }),
+);
+
+self.addEventListener('message', (event) => {
+  const parsed = toWorkerMessage.safeParse(event.data);
+  if (!parsed.success) return;
+  switch (parsed.data.type) {
+    case 'skip-waiting':
+      void self.skipWaiting();
+      break;
+    case 'get-version': {
+      const reply: FromWorkerMessage = { type: 'version', version: __APP_VERSION__ };
+      event.source?.postMessage(reply);
+      break;
+    }
+  }
+});

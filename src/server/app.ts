@@ -1,0 +1,59 @@
+/**
+ * The HTTP app: middleware in order, then the API under /api, then the built client. Tests run it
+ * in-process with `app.request()`; `server.ts` puts it on a port.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { pickLang } from '../shared/i18n';
+import type { Config } from './config';
+import { ApiError, errorResponse, notFound, onError } from './http/errors';
+import type { AppEnv } from './http/env';
+import { requestLog } from './http/request-log';
+import { securityHeaders } from './http/security';
+import { staticRoutes } from './http/static';
+import { healthRoutes } from './routes/health';
+import type { Storage } from './storage/open';
+
+/** What the app needs from the outside world. */
+export interface AppDeps {
+  config: Config;
+  storage: Storage;
+}
+
+/** The largest request body accepted: a full sync batch (500 records of ~1.2 kB) with room to spare. */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/') ? errorResponse(c, notFound()) : c.text('Not found', 404),
+  );
+
+  app.use('*', requestLog);
+  app.use('*', securityHeaders);
+  app.use('*', async (c, next) => {
+    c.set('lang', pickLang(c.req.header('accept-language')));
+    await next();
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', 'error.payload_too_large');
+      },
+    }),
+  );
+  api.route('/', healthRoutes(deps.storage));
+
+  app.route('/api', api);
+  app.route('/', staticRoutes(deps.config.staticDir, deps.config.retireServiceWorker));
+  return app;
+}

@@ -1,0 +1,48 @@
+/**
+ * The one door for outside input: bodies, queries and params are parsed by a zod schema here, and
+ * every failure becomes the same 400 with a reason. Handlers never cast input to a type.
+ */
+import type { Context } from 'hono';
+import type { z } from 'zod/mini';
+import { ApiError, badRequest } from './errors';
+import type { AppEnv } from './env';
+
+type Schema = z.ZodMiniType;
+
+function describeIssues(error: z.core.$ZodError): { zh: string; en: string } {
+  const first = error.issues[0];
+  const where = first && first.path.length > 0 ? first.path.join('.') : '';
+  const what = first?.message ?? 'invalid';
+  return {
+    zh: where ? `字段 ${where} 不正确：${what}` : `请求不正确：${what}`,
+    en: where ? `Field ${where} is invalid: ${what}` : `Invalid request: ${what}`,
+  };
+}
+
+/** Checks a value against a schema, or throws a 400 naming the first bad field. */
+export function check<S extends Schema>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(describeIssues(result.error), 'invalid_input');
+  return result.data;
+}
+
+/** Reads a JSON body: the content type must say JSON, the text must parse, the shape must match. */
+export async function readJson<S extends Schema>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiError(415, 'unsupported_media_type', 'error.unsupported_media_type');
+  }
+  const text = await c.req.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw badRequest('error.invalid_json', 'invalid_json');
+  }
+  return check(schema, body);
+}
+
+/** Reads the query string (single values only) against a schema. */
+export function readQuery<S extends Schema>(c: Context<AppEnv>, schema: S): z.output<S> {
+  return check(schema, c.req.query());
+}

@@ -1,0 +1,154 @@
+/**
+ * The one migrations sequence, applied at start on either engine. Append only: a migration that has
+ * shipped is never edited. Each `up` uses Kysely's schema builder, which writes the right DDL for
+ * SQLite and PostgreSQL; where the two differ, the step checks `engine`.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema';
+import type { Engine } from './open';
+
+export interface Migration {
+  name: string;
+  up(db: Transaction<Database>, engine: Engine): Promise<void>;
+}
+
+export const migrations: Migration[] = [
+  {
+    name: '001_initial',
+    async up(db, engine) {
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('orgs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('parent_id', 'text', (c) => c.references('orgs.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('level', 'text', (c) => c.notNull())
+        .addColumn('code', 'text', (c) => c.notNull().unique())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      // Subtree scans are `path LIKE '/a/b/%'`; PostgreSQL needs pattern ops to use an index for that.
+      if (engine === 'postgres') await sql`CREATE INDEX orgs_path ON orgs (path text_pattern_ops)`.execute(db);
+      else await db.schema.createIndex('orgs_path').on('orgs').column('path').execute();
+      await db.schema.createIndex('orgs_parent').on('orgs').column('parent_id').execute();
+
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('orgs.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('sessions')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+
+      await db.schema
+        .createTable('stalls')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('orgs.id'))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('location', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('stalls_org_date').on('stalls').columns(['org_id', 'date']).execute();
+      await db.schema.createIndex('stalls_date').on('stalls').column('date').execute();
+
+      await db.schema
+        .createTable('audit')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .execute();
+      await db.schema.createIndex('audit_at').on('audit').column('at').execute();
+
+      await db.schema
+        .createTable('records')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('stall_id', 'text', (c) => c.notNull().references('stalls.id'))
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('occupation', 'text')
+        .addColumn('topic', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('device_created_at', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text')
+        .addColumn('person_hash', 'text')
+        .addColumn('person_enc', 'text')
+        .addColumn('services', 'text')
+        .addColumn('consent', 'text')
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('records_day_stall').on('records').columns(['day', 'stall_id']).execute();
+      await db.schema.createIndex('records_person').on('records').column('person_hash').execute();
+
+      // One row per person ever enrolled: the unique key that makes "already a member" a fact of the
+      // database rather than of a check in code.
+      await db.schema
+        .createTable('members')
+        .addColumn('person_hash', 'text', (c) => c.primaryKey())
+        .addColumn('record_id', 'text', (c) => c.notNull())
+        .addColumn('joined_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('daily_counts')
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('stall_id', 'text', (c) => c.notNull())
+        .addColumn('occupation', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('enrolled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('existing', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('consultations', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('daily_counts_pk', ['day', 'stall_id', 'occupation', 'channel'])
+        .execute();
+    },
+  },
+];
+
+/** Lock key for migrations on PostgreSQL, so several app servers can start at once. */
+const MIGRATION_LOCK_KEY = 7_027_274;
+
+/** Applies every migration not yet applied, all in one transaction. Returns the names applied. */
+export async function migrate(db: Kysely<Database>, engine: Engine): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    if (engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
+    await trx.schema
+      .createTable('schema_migrations')
+      .ifNotExists()
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('applied_at', 'text', (c) => c.notNull())
+      .execute();
+    const done = new Set((await trx.selectFrom('schema_migrations').select('name').execute()).map((r) => r.name));
+    const applied: string[] = [];
+    for (const m of migrations) {
+      if (done.has(m.name)) continue;
+      await m.up(trx, engine);
+      await trx.insertInto('schema_migrations').values({ name: m.name, applied_at: new Date().toISOString() }).execute();
+      applied.push(m.name);
+    }
+    return applied;
+  });
+}

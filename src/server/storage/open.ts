@@ -1,0 +1,114 @@
+/**
+ * Opens the store: the embedded SQLite file in the data folder, or PostgreSQL when a URL is given.
+ * Everything above this file talks to a `Kysely<Database>` and does not know which one it got.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrate } from './migrations';
+import type { Database } from './schema';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Storage {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** Waits for queries in flight, then releases the database (and the data-folder lock). */
+  close(): Promise<void>;
+}
+
+export interface StorageOptions {
+  databaseUrl?: string;
+  /** PostgreSQL schema to use instead of `public`; created if missing. */
+  databaseSchema?: string;
+  dataDir: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+/** Thrown when another server process already owns the data folder. */
+export class DataDirInUseError extends Error {
+  constructor(dir: string) {
+    super(`Another Ruhui server is already using the data folder ${dir}. Stop it, or set RUHUI_DATA_DIR to another folder.`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
+/** Opens (and migrates) the store the options point at. */
+export async function openStorage(opts: StorageOptions): Promise<Storage> {
+  const storage = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts) : openSqlite(opts.dataDir);
+  try {
+    await migrate(storage.db, storage.engine);
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+  return storage;
+}
+
+/** The SQLite file inside a data folder. */
+export function sqlitePath(dataDir: string): string {
+  return path.join(dataDir, 'ruhui.sqlite');
+}
+
+function openSqlite(dataDir: string): Storage {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // timeout 0: a second process must fail at once on the lock, not wait for it.
+  const sqlite = new BetterSqlite3(sqlitePath(dataDir), { timeout: 0 });
+  try {
+    // EXCLUSIVE locking: the first write takes an OS file lock that this process keeps until it
+    // exits, and the OS drops it if the process dies, so a crash never leaves a stale lock behind.
+    sqlite.pragma('locking_mode = EXCLUSIVE');
+    sqlite.pragma('journal_mode = WAL');
+    // FULL: a transaction is on disk before the commit returns, so an acknowledged record survives
+    // a crash or power loss.
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.exec(
+      `CREATE TABLE IF NOT EXISTS server_lock (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER, started_at TEXT);
+       INSERT OR REPLACE INTO server_lock VALUES (1, ${process.pid}, '${new Date().toISOString()}');`,
+    );
+  } catch (err) {
+    sqlite.close();
+    if (isSqliteBusy(err)) throw new DataDirInUseError(dataDir);
+    throw err;
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    engine: 'sqlite',
+    close: () => db.destroy(),
+  };
+}
+
+function isSqliteBusy(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && String(err.code).startsWith('SQLITE_BUSY');
+}
+
+async function openPostgres(url: string, opts: StorageOptions): Promise<Storage> {
+  const schema = opts.databaseSchema;
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('databaseSchema must be a plain identifier');
+  if (schema) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } catch (err) {
+      // Two servers creating the same schema at once: the loser sees a duplicate, which is fine.
+      if (!(err instanceof Error && 'code' in err && (err.code === '42P06' || err.code === '23505'))) throw err;
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    options: schema ? `-c search_path=${schema}` : undefined,
+  });
+  // An idle client that loses its connection emits 'error'; without a listener that kills the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', close: () => db.destroy() };
+}

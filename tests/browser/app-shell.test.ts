@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { AppShell } from './pages/app-shell';
+import { launchBrowser, type BrowserSession } from './support/chromium';
+
+describe('app shell in Chromium', () => {
+  let server: ServerProcess;
+  let browser: BrowserSession;
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-browser-'));
+    server = await startServerProcess({ RUHUI_DATA_DIR: dataDir, RUHUI_ADMIN_PASSWORD: 'admin-password' });
+    browser = await launchBrowser();
+  });
+
+  afterEach(async () => {
+    await browser?.close();
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('installs the worker on first visit and still opens offline after a reload', async () => {
+    const page = await browser.context.newPage();
+    const shell = new AppShell(page);
+    await shell.open(server.url);
+    expect(await shell.brandText()).toBe('入会');
+    await shell.waitUntilOfflineReady();
+
+    await browser.context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await shell.brandText()).toBe('入会');
+    expect(await shell.networkBadge()).toBe('离线');
+
+    // A deep link to another app route opens offline too (the shell answers every app route).
+    await page.goto(`${server.url}/queue`);
+    expect(await shell.brandText()).toBe('入会');
+  });
+
+  it('never serves the app shell for /api when offline', async () => {
+    const page = await browser.context.newPage();
+    const shell = new AppShell(page);
+    await shell.open(server.url);
+    await shell.waitUntilOfflineReady();
+    await browser.context.setOffline(true);
+    const apiFailed = await page.evaluate(async () => {
+      try {
+        await fetch('/api/health');
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(apiFailed).toBe(true);
+  });
+
+  it('switches to English and remembers it across a reload', async () => {
+    const page = await browser.context.newPage();
+    const shell = new AppShell(page);
+    await shell.open(server.url);
+    await shell.expectLang('zh-CN');
+    await shell.switchLanguage();
+    expect(await shell.brandText()).toBe('Ruhui');
+    await shell.expectLang('en');
+    await page.reload();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await shell.brandText()).toBe('Ruhui');
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * A real Ruhui server in a child process, on a free port, for browser, crash and fault tests.
+ * It is started exactly as `npm start` starts it (minus the build), with its own environment.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Everything the process printed (stdout and stderr). */
+  output(): string;
+  /** Resolves with the exit code when the process ends. */
+  exited: Promise<number | null>;
+  /** SIGTERM, and wait for the exit. */
+  stop(): Promise<number | null>;
+  /** SIGKILL: a crash, with no chance to clean up. */
+  kill(): Promise<number | null>;
+}
+
+/** Starts the server with `env` added to this process's environment; resolves once it listens. */
+export function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/server/main.ts')], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', RUHUI_LOG: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /"msg":"listening","port":(\d+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        const port = Number(match[1]);
+        const stopWith = (signal: NodeJS.Signals) => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          return exited;
+        };
+        resolve({
+          url: `http://127.0.0.1:${port}`,
+          port,
+          child,
+          output: () => out,
+          exited,
+          stop: () => stopWith('SIGTERM'),
+          kill: () => stopWith('SIGKILL'),
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${out}`));
+    });
+  });
+}

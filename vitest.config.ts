@@ -1,0 +1,42 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects, one per place the code runs:
+ * - unit: pure functions and the IndexedDB layer on fake-indexeddb, in Node;
+ * - integration: the Hono app in-process on SQLite, and on PostgreSQL too when DATABASE_URL is set;
+ * - browser: the built app served by the real server, driven in real headless Chromium.
+ */
+export default defineConfig({
+  test: {
+    // In-process servers stay quiet; child server processes log (tests read their output).
+    env: { RUHUI_LOG: 'silent' },
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/browser/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
