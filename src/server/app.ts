@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { pickLang } from '../shared/i18n';
 import type { Config } from './config';
+import { authenticate } from './auth/middleware';
 import { ApiError, errorResponse, notFound, onError } from './http/errors';
 import type { AppEnv } from './http/env';
 import { requestLog } from './http/request-log';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
+  api.use('*', authenticate(deps.storage));
   api.route('/', healthRoutes(deps.storage));
 
   app.route('/api', api);

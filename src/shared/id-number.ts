@@ -8,6 +8,11 @@
 export const ID_TYPES = ['resident', 'hkmotw_permit', 'foreign_permanent'] as const;
 export type IdType = (typeof ID_TYPES)[number];
 
+/** Is `v` one of our ID types? (Input from the network or storage is unknown until checked.) */
+export function isIdType(v: unknown): v is IdType {
+  return ID_TYPES.some((type) => type === v);
+}
+
 /** Why an ID number was refused; each code has a message in the i18n catalogue (`validation.<code>`). */
 export type IdErrorCode = 'id_required' | 'id_format' | 'id_checksum' | 'id_birth_date' | 'id_type_mismatch';
 
@@ -110,7 +115,7 @@ function prefixType(idType: IdType, s: string): IdType | 'pending' | null {
 export function idNumberProgress(idType: IdType, raw: string, today: string = localToday()): IdProgress {
   const s = cleanIdInput(raw);
   if (s === '') return { state: 'empty' };
-  if (!ID_TYPES.includes(idType)) return { state: 'invalid', code: 'id_format' };
+  if (!isIdType(idType)) return { state: 'invalid', code: 'id_format' };
   const kind = prefixType(idType, s);
   if (kind === null) return { state: 'invalid', code: 'id_format' };
   if (kind === 'pending') return { state: 'incomplete' };

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod/mini';
 import { t, isMessageKey, type Lang, type MessageKey } from './i18n';
-import { ID_TYPES, ageOn, cleanIdInput, isCalendarDate, parseIdNumber } from './id-number';
+import { ID_TYPES, ageOn, cleanIdInput, isCalendarDate, isIdType, parseIdNumber } from './id-number';
 import { normalizeName } from './person-name';
 import { normalizePhone } from './phone';
 
@@ -126,8 +126,8 @@ export const personSchema = z
     z.check((ctx) => {
       const p: unknown = ctx.value;
       if (!isObject(p) || hasIssueAt(ctx, 'idType') || hasIssueAt(ctx, 'idNumber')) return;
-      if (typeof p.idNumber !== 'string' || !ID_TYPES.some((type) => type === p.idType)) return;
-      const id = parseIdNumber(p.idType as (typeof ID_TYPES)[number], p.idNumber);
+      if (typeof p.idNumber !== 'string' || !isIdType(p.idType)) return;
+      const id = parseIdNumber(p.idType, p.idNumber);
       if (!id.ok) {
         ctx.issues.push({ code: 'custom', message: id.code, input: p.idNumber, path: ['idNumber'] });
         return;

@@ -175,6 +175,13 @@ describe('enrollment', () => {
     expect(reasonOf(enrollment({ channel: 'fax' }))).toMatchObject({ code: 'channel_invalid', field: 'channel' });
   });
 
+  it('accepts its own output again unchanged (the outbox validates, then the server does)', () => {
+    const first = validateRecord(enrollment(), 'zh');
+    if (!first.ok) throw new Error('expected a valid record');
+    const again = validateRecord(JSON.parse(JSON.stringify(first.record)), 'en');
+    expect(again).toEqual(first);
+  });
+
   it('drops an empty employer and unknown fields', () => {
     const r = enrollmentSchema.safeParse({ ...enrollment({ person: { employer: '  ' } }), education: 'college' });
     expect(r.success).toBe(true);
