@@ -13,12 +13,15 @@ import { requestLog } from './http/request-log';
 import { securityHeaders } from './http/security';
 import { staticRoutes } from './http/static';
 import { healthRoutes } from './routes/health';
+import type { Keys } from './secrets';
 import type { Storage } from './storage/open';
 
 /** What the app needs from the outside world. */
 export interface AppDeps {
   config: Config;
   storage: Storage;
+  /** Keys derived from the server secret. */
+  keys: Keys;
 }
 
 /** The largest request body accepted: a full sync batch (500 records of ~1.2 kB) with room to spare. */

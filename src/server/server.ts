@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import type { Config } from './config';
 import { describeError, log } from './log';
+import { deriveKeys, loadSecret } from './secrets';
 import { openStorage, type Storage } from './storage/open';
 
 export interface RunningServer {
@@ -26,7 +27,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     databaseSchema: config.databaseSchema,
     dataDir: config.dataDir,
   });
-  const app = createApp({ config, storage });
+  const keys = deriveKeys(await loadSecret(config.secret, storage, config.dataDir));
+  const app = createApp({ config, storage, keys });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, () => resolve(s));

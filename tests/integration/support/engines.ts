@@ -10,6 +10,7 @@ import pg from 'pg';
 import { describe } from 'vitest';
 import { createApp } from '../../../src/server/app';
 import type { Config } from '../../../src/server/config';
+import { deriveKeys, type Keys } from '../../../src/server/secrets';
 import { openStorage, type Engine, type Storage } from '../../../src/server/storage/open';
 
 /** The engines to test on. */
@@ -57,6 +58,7 @@ export async function dropTestStore(config: Config): Promise<void> {
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   storage: Storage;
+  keys: Keys;
   config: Config;
   /** Closes the store and drops it. */
   close(): Promise<void>;
@@ -71,10 +73,12 @@ export async function startTestApp(engine: Engine, overrides: Partial<Config> = 
     dataDir: config.dataDir,
     poolSize: 4,
   });
-  const app = createApp({ config, storage });
+  const keys = deriveKeys(config.secret!);
+  const app = createApp({ config, storage, keys });
   return {
     app,
     storage,
+    keys,
     config,
     async close() {
       await storage.close();
