@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     // In-process servers stay quiet; child server processes log (tests read their output).
     env: { RUHUI_LOG: 'silent' },
+    // CI lists every test, so its log shows each suite ran on SQLite, on PostgreSQL and in Chromium.
+    reporters: process.env.CI ? ['verbose'] : ['default'],
     projects: [
       {
         test: {
