@@ -6,10 +6,15 @@
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { runBackgroundSync, SYNC_TAG } from '../src/offline/sync-device';
 import { toWorkerMessage, type FromWorkerMessage } from '../src/shared/sw-messages';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 declare const __APP_VERSION__: string;
+/** Background Sync's event (Chromium only; not in TypeScript's lib). */
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string;
+}
 
 precacheAndRoute(self.__WB_MANIFEST);
 // On first install, control the open page at once so it works offline without a reload. Updates
@@ -37,4 +42,11 @@ self.addEventListener('message', (event) => {
       break;
     }
   }
+});
+
+// Background Sync (Chromium): send the outbox when the browser sees a network, even with no tab
+// open. A bonus: pages sync on their own triggers everywhere, Safari included.
+self.addEventListener('sync', (event) => {
+  const sync = event as SyncEvent;
+  if (sync.tag === SYNC_TAG) sync.waitUntil(runBackgroundSync());
 });

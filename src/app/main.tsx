@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { startPageSync } from '../offline/sync-device';
 import { App } from './App';
 import { LangProvider } from './i18n';
 import { registerServiceWorker } from './sw-bridge';
@@ -11,3 +12,5 @@ render(
   document.getElementById('app')!,
 );
 void registerServiceWorker();
+// Sync runs from app start, with no tap needed; requests ask for rejection reasons in the UI's language.
+startPageSync(() => document.documentElement.lang || 'zh-CN');

@@ -12,7 +12,16 @@ import type { AppEnv } from './http/env';
 import { requestLog } from './http/request-log';
 import { securityHeaders } from './http/security';
 import { staticRoutes } from './http/static';
+import { auditRoutes } from './routes/audit';
+import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
+import { meRoutes } from './routes/me';
+import { orgRoutes } from './routes/orgs';
+import { stallRoutes } from './routes/stalls';
+import { userRoutes } from './routes/users';
+import { statsRoutes } from './routes/stats';
+import { syncRoutes } from './routes/sync';
+import type { GateLimits } from './http/overload';
 import type { Keys } from './secrets';
 import type { Storage } from './storage/open';
 
@@ -22,6 +31,8 @@ export interface AppDeps {
   storage: Storage;
   /** Keys derived from the server secret. */
   keys: Keys;
+  /** Overrides of the POST /api/sync concurrency limits (tests of the overload answer). */
+  syncLimits?: Partial<GateLimits>;
 }
 
 /** The largest request body accepted: a full sync batch (500 records of ~1.2 kB) with room to spare. */
@@ -57,6 +68,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   api.use('*', authenticate(deps.storage));
   api.route('/', healthRoutes(deps.storage));
+  api.route('/', authRoutes(deps));
+  api.route('/', meRoutes(deps));
+  api.route('/', orgRoutes(deps));
+  api.route('/', userRoutes(deps));
+  api.route('/', stallRoutes(deps));
+  api.route('/', auditRoutes(deps));
+  api.route('/', syncRoutes({ storage: deps.storage, keys: deps.keys, timeZone: deps.config.timeZone, limits: deps.syncLimits }));
+  api.route('/', statsRoutes({ storage: deps.storage, timeZone: deps.config.timeZone }));
 
   app.route('/api', api);
   app.route('/', staticRoutes(deps.config.staticDir, deps.config.retireServiceWorker));

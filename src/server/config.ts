@@ -16,6 +16,8 @@ const envSchema = z.object({
   RUHUI_JOIN_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(366)), 7),
   PUBLIC_URL: z.optional(z.url()),
   RUHUI_STATIC_DIR: z._default(z.string(), './dist'),
+  /** Proxies in front of the server that append to X-Forwarded-For (0: trust no header, use the socket). */
+  RUHUI_TRUST_PROXY: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(10)), 0),
   /** Kill switch: serve a service worker that unregisters itself, retiring a bad one on every device. */
   RUHUI_RETIRE_SW: z._default(z.enum(['0', '1']), '0'),
 });
@@ -44,6 +46,11 @@ export interface Config {
   publicUrl?: string;
   staticDir: string;
   retireServiceWorker: boolean;
+  /**
+   * How many reverse proxies (load balancers) sit in front and append the client's address to
+   * X-Forwarded-For. 0 (the default) ignores the header: anyone can write it.
+   */
+  trustProxyHops?: number;
 }
 
 /** Reads and checks the environment; throws one message naming every bad variable. */
@@ -67,5 +74,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     staticDir: path.resolve(e.RUHUI_STATIC_DIR),
     retireServiceWorker: e.RUHUI_RETIRE_SW === '1',
+    trustProxyHops: e.RUHUI_TRUST_PROXY,
   };
 }

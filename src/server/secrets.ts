@@ -17,6 +17,8 @@ export interface Keys {
   personHash: Buffer;
   /** AES-256-GCM key for the stored person data. */
   personEncryption: Buffer;
+  /** HMAC key for pseudonyms of what must not be stored raw (an unknown username in the audit log, a client address in the throttle). */
+  pseudonym: Buffer;
 }
 
 /** Derives the purpose keys from the secret with HKDF-SHA-256. */
@@ -26,6 +28,7 @@ export function deriveKeys(secret: string): Keys {
     joinToken: derive('join-token'),
     personHash: derive('person-hash'),
     personEncryption: derive('person-encryption'),
+    pseudonym: derive('pseudonym'),
   };
 }
 

@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { bootstrap } from './bootstrap';
 import type { Config } from './config';
 import { describeError, log } from './log';
 import { deriveKeys, loadSecret } from './secrets';
@@ -28,6 +29,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     dataDir: config.dataDir,
   });
   const keys = deriveKeys(await loadSecret(config.secret, storage, config.dataDir));
+  // First start: the root org and the admin user (a generated password is printed once).
+  await bootstrap(storage, config);
   const app = createApp({ config, storage, keys });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -55,3 +55,30 @@ export async function requireStallInScope(
   if (!pathInScope(user, stall.org_path)) throw forbidden();
   return stall;
 }
+
+const unknownUser = () => new ApiError(404, 'unknown_user', 'accounts.unknown_user');
+
+/** The user (by id), if their org is inside the caller's scope (403 outside, 404 unknown). */
+export async function requireUserInScope(
+  db: Kysely<Database>,
+  user: AuthUser,
+  userId: string,
+): Promise<{ id: string; username: string; org_path: string }> {
+  const target = await db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select(['users.id', 'users.username', 'orgs.path as org_path'])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+  if (!target) throw unknownUser();
+  if (!pathInScope(user, target.org_path)) throw forbidden();
+  return target;
+}
+
+/**
+ * Does the user's scope cover the whole tree (their org is the root)? Only then do they see what
+ * belongs to no org, such as failed sign-ins under unknown names in the audit log.
+ */
+export function coversWholeTree(user: Pick<AuthUser, 'orgPath'>): boolean {
+  return /^\/[^/]+\/$/.test(user.orgPath);
+}

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import type { z } from 'zod/mini';
+import { isMessageKey, t, type Lang } from '../../shared/i18n';
 import { ApiError, badRequest } from './errors';
 import type { AppEnv } from './env';
 
@@ -12,10 +13,12 @@ type Schema = z.ZodMiniType;
 function describeIssues(error: z.core.$ZodError): { zh: string; en: string } {
   const first = error.issues[0];
   const where = first && first.path.length > 0 ? first.path.join('.') : '';
-  const what = first?.message ?? 'invalid';
+  const raw = first?.message ?? 'invalid';
+  // Schemas in src/shared carry message keys; say them in each language.
+  const what = (lang: Lang) => (isMessageKey(raw) ? t(lang, raw) : raw);
   return {
-    zh: where ? `字段 ${where} 不正确：${what}` : `请求不正确：${what}`,
-    en: where ? `Field ${where} is invalid: ${what}` : `Invalid request: ${what}`,
+    zh: where ? `字段 ${where} 不正确：${what('zh')}` : `请求不正确：${what('zh')}`,
+    en: where ? `Field ${where} is invalid: ${what('en')}` : `Invalid request: ${what('en')}`,
   };
 }
 

@@ -126,6 +126,21 @@ export const migrations: Migration[] = [
         .execute();
     },
   },
+  {
+    // Sign-in throttling (src/server/auth/throttle.ts) kept in the database, so every app server behind a
+    // load balancer sees the same failures and a restart does not reset them.
+    name: '002_login_attempts',
+    async up(db) {
+      await db.schema
+        .createTable('login_attempts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('login_attempts_key_at').on('login_attempts').columns(['key', 'at']).execute();
+      await db.schema.createIndex('login_attempts_at').on('login_attempts').column('at').execute();
+    },
+  },
 ];
 
 /** Lock key for migrations on PostgreSQL, so several app servers can start at once. */

@@ -100,6 +100,15 @@ export interface DailyCountsTable {
   consultations: number;
 }
 
+/** A failed (or still running) sign-in, per throttle key; pruned once older than the window. */
+export interface LoginAttemptsTable {
+  /** Attempt id plus key suffix: one attempt writes one row per key it counts against. */
+  id: string;
+  /** `u:` + pseudonym of the username, or `a:` + pseudonym of the client address. */
+  key: string;
+  at: string;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   applied_at: string;
@@ -115,5 +124,6 @@ export interface Database {
   records: RecordsTable;
   members: MembersTable;
   daily_counts: DailyCountsTable;
+  login_attempts: LoginAttemptsTable;
   schema_migrations: SchemaMigrationsTable;
 }

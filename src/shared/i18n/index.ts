@@ -2,15 +2,19 @@
  * The message catalogue: a small typed table per domain, merged here. No i18n framework: the app
  * speaks two languages and the join page must stay tiny.
  */
+import { accounts } from './accounts';
+import { app } from './app';
 import { common } from './common';
 import { LANGS, type Lang } from './define';
+import { sync } from './sync';
+import { syncStatus } from './sync-status';
 import { validation } from './validation';
 
 export { LANGS, type Lang };
 
 const catalogue = {
-  zh: { ...common.zh, ...validation.zh },
-  en: { ...common.en, ...validation.en },
+  zh: { ...common.zh, ...validation.zh, ...app.zh, ...accounts.zh, ...sync.zh, ...syncStatus.zh },
+  en: { ...common.en, ...validation.en, ...app.en, ...accounts.en, ...sync.en, ...syncStatus.en },
 };
 
 export type MessageKey = keyof typeof catalogue.zh;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,6 +48,37 @@ describe('server process lifecycle [sqlite]', () => {
     expect(server.output()).toContain('"msg":"stopped"');
     const next = await start(dataDir);
     servers.push(next);
+  });
+
+  it('on SIGTERM lets a request in flight finish, then exits 0', async () => {
+    const server = await start(tempDir());
+    // A sign-in spends ~50–100 ms in scrypt: SIGTERM lands while it runs.
+    const body = JSON.stringify({ username: 'admin', password: 'not-the-password' });
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        `${server.url}/api/auth/login`,
+        { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      // Signal only once the whole request is on the wire and the server has had a moment to start on it.
+      req.end(body, () => setTimeout(() => server.child.kill('SIGTERM'), 15));
+    });
+    const { status, body: text } = await answer;
+    expect([200, 401]).toContain(status);
+    expect(JSON.parse(text)).toHaveProperty(status === 200 ? 'token' : 'error');
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('"msg":"stopped"');
+    // The signal came while the request ran, and the request finished before the store closed.
+    const out = server.output();
+    const at = (needle: string) => out.indexOf(needle);
+    expect(at('"msg":"shutting down"')).toBeGreaterThan(-1);
+    expect(at('"msg":"shutting down"')).toBeLessThan(at('"route":"/api/auth/login"'));
+    expect(at('"route":"/api/auth/login"')).toBeLessThan(at('"msg":"stopped"'));
   });
 
   it('logs one JSON line per request without the query string', async () => {

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { createApp } from '../../../src/server/app';
+import { bootstrap } from '../../../src/server/bootstrap';
 import type { Config } from '../../../src/server/config';
 import { deriveKeys, type Keys } from '../../../src/server/secrets';
 import { openStorage, type Engine, type Storage } from '../../../src/server/storage/open';
@@ -73,6 +74,8 @@ export async function startTestApp(engine: Engine, overrides: Partial<Config> = 
     dataDir: config.dataDir,
     poolSize: 4,
   });
+  // As a real first start does: the root org, and `admin` with config.adminPassword.
+  await bootstrap(storage, config);
   const keys = deriveKeys(config.secret!);
   const app = createApp({ config, storage, keys });
   return {

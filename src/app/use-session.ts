@@ -1,0 +1,81 @@
+/**
+ * The device session as a hook: loaded from IndexedDB at start (so the app opens offline), made by
+ * signing in online once, refreshed quietly when online. A 401 marks it expired and asks to sign in
+ * again; neither that nor signing out ever touches the records waiting in the outbox.
+ */
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Lang } from '../shared/i18n';
+import { clearSession, getSession, markSessionExpired, saveSession, type DeviceSession } from '../offline/session';
+import { cacheStalls } from '../offline/stalls';
+import { ApiCallError, fetchMe, login, logout } from './api';
+
+export type SessionState =
+  | { status: 'loading' }
+  | { status: 'signed-out' }
+  | { status: 'signed-in'; session: DeviceSession };
+
+export interface SessionApi {
+  state: SessionState;
+  /** Signs in online, caches the org's stalls, keeps the session. Throws ApiCallError / NetworkError. */
+  signIn(username: string, password: string): Promise<void>;
+  /** Ends the session on this device (records stay). */
+  signOut(): Promise<void>;
+  /** Refreshes user and stalls from the server when reachable; returns whether it worked. */
+  refresh(): Promise<boolean>;
+}
+
+export function useSession(lang: Lang): SessionApi {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+
+  const load = useCallback(async () => {
+    const session = await getSession();
+    setState(session ? { status: 'signed-in', session } : { status: 'signed-out' });
+    return session;
+  }, []);
+
+  useEffect(() => {
+    void load().catch(() => setState({ status: 'signed-out' }));
+  }, [load]);
+
+  const signIn = useCallback(
+    async (username: string, password: string) => {
+      const { token, user } = await login(username, password, lang);
+      let orgName: string | undefined;
+      try {
+        const me = await fetchMe(token, lang);
+        orgName = me.orgName;
+        await cacheStalls(me.stalls);
+      } catch {
+        // Signed in all the same; the stall list can be refreshed from the picker.
+      }
+      const session = await saveSession(token, user, orgName);
+      setState({ status: 'signed-in', session });
+    },
+    [lang],
+  );
+
+  const signOut = useCallback(async () => {
+    const session = await getSession();
+    if (session && navigator.onLine && !session.expired) await logout(session.token, lang);
+    await clearSession();
+    setState({ status: 'signed-out' });
+  }, [lang]);
+
+  const refresh = useCallback(async () => {
+    const session = await getSession();
+    if (!session || session.expired || !navigator.onLine) return false;
+    try {
+      const me = await fetchMe(session.token, lang);
+      await cacheStalls(me.stalls);
+      return true;
+    } catch (error) {
+      if (error instanceof ApiCallError && error.status === 401) {
+        await markSessionExpired();
+        await load();
+      }
+      return false;
+    }
+  }, [lang, load]);
+
+  return { state, signIn, signOut, refresh };
+}

@@ -1,0 +1,47 @@
+/**
+ * Exactly one sync at a time across tabs and the service worker: a Web Lock taken with `ifAvailable`,
+ * so a second context does not queue behind the first but leaves the work to it. Where there is no
+ * `navigator.locks` (Node tests, very old browsers) an in-process mutex with the same meaning.
+ */
+
+/** The lock every context syncs under. */
+export const SYNC_LOCK_NAME = 'ruhui-sync';
+
+/** Runs `fn` holding the lock if nobody holds it; `acquired: false` (and `fn` not run) otherwise. */
+export type SyncLock = <T>(fn: () => Promise<T>) => Promise<{ acquired: true; value: T } | { acquired: false }>;
+
+interface LockManagerLike {
+  request<T>(name: string, options: { ifAvailable: true }, callback: (lock: unknown) => Promise<T>): Promise<T>;
+}
+
+const held = new Set<string>();
+
+/** An in-process mutex: one holder per name in this JavaScript realm. */
+export function processLock(name: string = SYNC_LOCK_NAME): SyncLock {
+  return async (fn) => {
+    if (held.has(name)) return { acquired: false };
+    held.add(name);
+    try {
+      return { acquired: true, value: await fn() };
+    } finally {
+      held.delete(name);
+    }
+  };
+}
+
+/** A Web Lock over `locks` (a tab's or a worker's `navigator.locks`). */
+export function webLock(locks: LockManagerLike, name: string = SYNC_LOCK_NAME): SyncLock {
+  return async <T>(fn: () => Promise<T>) => {
+    type Result = { acquired: true; value: T } | { acquired: false };
+    return locks.request<Result>(name, { ifAvailable: true }, async (lock) => {
+      if (!lock) return { acquired: false };
+      return { acquired: true, value: await fn() };
+    });
+  };
+}
+
+/** The Web Lock where this context has one, else the in-process mutex. */
+export function defaultSyncLock(name: string = SYNC_LOCK_NAME): SyncLock {
+  const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
+  return nav?.locks ? webLock(nav.locks, name) : processLock(name);
+}

@@ -1,0 +1,60 @@
+/**
+ * The audit log: who did what, when, to what. Sign-ins (and failed ones), user and org changes,
+ * revokes, stall creation and exports write one entry each through `audit()`. An entry never holds a
+ * password, a token, an ID number or a phone: targets are ids and codes (`user:<id>`, `org:<code>`),
+ * and an unknown username from a failed sign-in is kept only as a keyed pseudonym.
+ */
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from './storage/schema';
+
+/** Every action the log knows. Add new ones here, so the list of what is audited stays in one place. */
+export type AuditAction =
+  | 'auth.login'
+  | 'auth.login_failed'
+  /** A failure that locks a username or address for the throttle window (written once, not per refusal). */
+  | 'auth.login_throttled'
+  | 'auth.logout'
+  | 'user.create'
+  | 'user.revoke'
+  | 'org.create'
+  | 'org.import'
+  | 'stall.create'
+  | 'stats.export';
+
+/** One entry to write. */
+export interface AuditInput {
+  /** The acting user; null when nobody signed in (a failed sign-in with an unknown name). */
+  userId: string | null;
+  action: AuditAction;
+  /** What was acted on, as `kind:id`; never personal data. */
+  target?: string | null;
+  at?: Date;
+}
+
+// A run of 11+ digits could be a phone or an ID number: never store one, whatever a caller passes.
+// (Not inside a hex run or after a hyphen: a UUID's last group can be 12 digits.)
+const LONG_DIGITS = /(?<![0-9A-Fa-f-])\d{11,}[Xx]?(?![0-9A-Fa-f-])/g;
+
+/** Writes an audit entry (in the caller's transaction when given one). */
+export async function audit(db: Kysely<Database>, entry: AuditInput): Promise<void> {
+  await db
+    .insertInto('audit')
+    .values({
+      id: crypto.randomUUID(),
+      at: (entry.at ?? new Date()).toISOString(),
+      user_id: entry.userId,
+      action: entry.action,
+      target: entry.target == null ? null : entry.target.replace(LONG_DIGITS, '[redacted]').slice(0, 200),
+    })
+    .execute();
+}
+
+/**
+ * A stable pseudonym for a value that must not be stored raw (an unknown username, a client address):
+ * HMAC-SHA-256 under the server's pseudonym key, 16 bytes hex. Equal inputs match; nobody without the
+ * key can test guesses (a plain hash of a phone number is reversed in minutes).
+ */
+export function pseudonym(key: Buffer, value: string): string {
+  return crypto.createHmac('sha256', key).update(value).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,255 @@
+/**
+ * One sync batch, from the request body to one result per record: validate each record on its own
+ * (one bad record never sinks the others), check its stall against the caller's scope, correct its
+ * time by the device's clock offset, fix its local day, hash and encrypt the person, then store the
+ * lot in one transaction (`write.ts`). A batch is judged as if its records came one after another,
+ * except that a record whose id came earlier in the batch with other content is judged after the rest.
+ *
+ * Result statuses:
+ * - `accepted`: stored now (a new member, or a consultation);
+ * - `existing_member`: stored now as a sign-up event of a person who was already a member (counted
+ *   as `existing`, not `enrolled`);
+ * - `duplicate`: this id was stored before with this same content: nothing was stored or counted
+ *   again. A replay always answers `duplicate`, whatever the first answer was (`accepted` or
+ *   `existing_member`): the status says what this request did, the first outcome stays as stored;
+ *   the client treats all three as sent. The same record twice in one batch: the first is stored,
+ *   the second is a `duplicate`.
+ * - `rejected` with `reason: { code, field?, message }`: invalid (the validation code and field),
+ *   `unknown_stall` / `forbidden_stall` (field `stallId`), or `id_conflict` (field `id`: the id is
+ *   stored with other content). A record refused for its stall that is already stored with the same
+ *   content (say the user has since moved to another org) is still a `duplicate`: it is there.
+ */
+import crypto from 'node:crypto';
+import type { Insertable } from 'kysely';
+import { t, type Lang } from '../../shared/i18n';
+import { validateRecord, type RecordT, type Reason, type SyncRequest, type SyncResponse, type SyncResult } from '../../shared/records';
+import { pathInScope } from '../auth/scope';
+import type { AuthUser } from '../http/env';
+import type { Keys } from '../secrets';
+import type { Storage } from '../storage/open';
+import type { RecordsTable } from '../storage/schema';
+import { localDay } from '../time';
+import { recordFingerprint } from './fingerprint';
+import { IV_BYTES, encryptPerson, personHash } from './person';
+import { writeBatch, type PendingRecord } from './write';
+
+/** A device clock further off than this has its records' times corrected. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** What ingesting needs from the server. */
+export interface IngestDeps {
+  storage: Storage;
+  keys: Keys;
+  timeZone: string;
+}
+
+/** Who sent the batch, and in which language they read reasons. */
+export interface Caller {
+  user: AuthUser;
+  lang: Lang;
+}
+
+/** How the outcome of a batch went, for the log line (no content, only numbers). */
+export type BatchSummary = Record<SyncResult['status'], number>;
+
+/** The server clock minus the device clock, in ms, when it is more than five minutes; else 0. */
+export function clockOffset(serverNow: number, sentAt: string): number {
+  const offset = serverNow - Date.parse(sentAt);
+  return Number.isFinite(offset) && Math.abs(offset) > MAX_CLOCK_SKEW_MS ? offset : 0;
+}
+
+interface Candidate {
+  index: number;
+  record: RecordT;
+  fingerprint: string;
+}
+
+const rawId = (input: unknown): string =>
+  typeof input === 'object' && input !== null && 'id' in input && typeof input.id === 'string' ? input.id.slice(0, 100) : '';
+
+const reject = (lang: Lang, code: 'unknown_stall' | 'forbidden_stall' | 'id_conflict', field: string): Reason => ({
+  code,
+  field,
+  message: t(lang, `sync.${code}`),
+});
+
+/** What every row of a batch shares. */
+interface RowContext {
+  keys: Keys;
+  timeZone: string;
+  /** Added to each record's time: the device clock's error, or 0. */
+  offset: number;
+  receivedAt: string;
+  deviceId: string;
+}
+
+/** Turns a validated record into the row stored for it. */
+function toRow(c: Candidate, stall: { org_id: string }, ctx: RowContext, iv: Buffer): PendingRecord | undefined {
+  const r = c.record;
+  const deviceMs = Date.parse(r.createdAt);
+  if (!Number.isFinite(deviceMs)) return undefined;
+  const corrected = new Date(deviceMs + ctx.offset);
+  if (Number.isNaN(corrected.getTime())) return undefined;
+  const common = {
+    id: r.id,
+    stall_id: r.stallId,
+    org_id: stall.org_id,
+    day: localDay(corrected, ctx.timeZone),
+    created_at: corrected.toISOString(),
+    device_created_at: r.createdAt,
+    received_at: ctx.receivedAt,
+    device_id: ctx.deviceId,
+    fingerprint: c.fingerprint,
+  };
+  if (r.kind === 'consultation') {
+    const row: Insertable<RecordsTable> = {
+      ...common,
+      kind: 'consultation',
+      channel: 'staff',
+      occupation: null,
+      topic: r.topic,
+      outcome: 'accepted',
+      person_hash: null,
+      person_enc: null,
+      services: null,
+      consent: null,
+    };
+    return { row, personHash: null };
+  }
+  const hash = personHash(ctx.keys.personHash, r.person.idNumber);
+  const row: Insertable<RecordsTable> = {
+    ...common,
+    kind: 'enrollment',
+    channel: r.channel,
+    occupation: r.person.occupation,
+    topic: null,
+    outcome: 'accepted',
+    person_hash: hash,
+    person_enc: encryptPerson(ctx.keys.personEncryption, r.person, iv),
+    services: JSON.stringify(r.services),
+    consent: JSON.stringify(r.consent),
+  };
+  return { row, personHash: hash };
+}
+
+/** Stores one round of records (ids unique in it) and writes their results. */
+async function ingestRound(
+  deps: IngestDeps,
+  { user, lang }: Caller,
+  ctx: RowContext,
+  round: Candidate[],
+  results: SyncResult[],
+): Promise<void> {
+  // Unknown stalls and stalls outside the caller's subtree are refused.
+  const stalls = await loadStalls(deps.storage, round);
+  const pending: PendingRecord[] = [];
+  const byId = new Map<string, Candidate>();
+  const refusedForStall: Candidate[] = [];
+  // One random draw for the whole round's IVs: the same randomness, a fraction of the calls.
+  const ivs = crypto.randomBytes(IV_BYTES * round.length);
+  for (const [i, c] of round.entries()) {
+    const stall = stalls.get(c.record.stallId);
+    if (!stall || !pathInScope(user, stall.path)) {
+      results[c.index] = { id: c.record.id, status: 'rejected', reason: reject(lang, stall ? 'forbidden_stall' : 'unknown_stall', 'stallId') };
+      refusedForStall.push(c);
+      continue;
+    }
+    const row = toRow(c, stall, ctx, ivs.subarray(i * IV_BYTES, (i + 1) * IV_BYTES));
+    if (!row) {
+      results[c.index] = { id: c.record.id, status: 'rejected', reason: { code: 'created_at_invalid', field: 'createdAt', message: t(lang, 'validation.created_at_invalid') } };
+      continue;
+    }
+    pending.push(row);
+    byId.set(c.record.id, c);
+  }
+
+  const outcomes = await writeBatch(deps.storage.db, deps.storage.engine, pending);
+  for (const { row } of pending) {
+    const outcome = outcomes.get(row.id)!;
+    results[byId.get(row.id)!.index] =
+      outcome === 'id_conflict' ? { id: row.id, status: 'rejected', reason: reject(lang, 'id_conflict', 'id') } : { id: row.id, status: outcome };
+  }
+
+  // Refused for its stall, yet already stored with this very content: it is there, so say so.
+  if (refusedForStall.length > 0) {
+    const stored = await deps.storage.db
+      .selectFrom('records')
+      .select(['id', 'fingerprint'])
+      .where('id', 'in', refusedForStall.map((c) => c.record.id))
+      .execute();
+    const fingerprints = new Map(stored.map((r) => [r.id, r.fingerprint]));
+    for (const c of refusedForStall) {
+      if (fingerprints.get(c.record.id) === c.fingerprint) results[c.index] = { id: c.record.id, status: 'duplicate' };
+    }
+  }
+}
+
+/** Loads the batch's stalls with their org paths, in one query. */
+async function loadStalls(storage: Storage, candidates: Candidate[]) {
+  const ids = [...new Set(candidates.map((c) => c.record.stallId))];
+  if (ids.length === 0) return new Map<string, { id: string; org_id: string; path: string }>();
+  const rows = await storage.db
+    .selectFrom('stalls')
+    .innerJoin('orgs', 'orgs.id', 'stalls.org_id')
+    .select(['stalls.id', 'stalls.org_id', 'orgs.path'])
+    .where('stalls.id', 'in', ids)
+    .execute();
+  return new Map(rows.map((s) => [s.id, s]));
+}
+
+/** Ingests one batch: one result per record, in the order sent, and the server time the records were judged by. */
+export async function ingestBatch(
+  deps: IngestDeps,
+  caller: Caller,
+  request: SyncRequest,
+  now: Date = new Date(),
+): Promise<{ response: SyncResponse; summary: BatchSummary }> {
+  const { lang } = caller;
+  const results: SyncResult[] = new Array<SyncResult>(request.records.length);
+  const ctx = {
+    keys: deps.keys,
+    timeZone: deps.timeZone,
+    offset: clockOffset(now.getTime(), request.sentAt),
+    receivedAt: now.toISOString(),
+    deviceId: request.deviceId,
+  };
+
+  // Validate each record on its own.
+  let pending: Candidate[] = [];
+  request.records.forEach((input, index) => {
+    const v = validateRecord(input, lang);
+    if (v.ok) pending.push({ index, record: v.record, fingerprint: recordFingerprint(deps.keys.personHash, v.record) });
+    else results[index] = { id: rawId(input), status: 'rejected', reason: v.reason };
+  });
+
+  // A batch is judged as if its records came one after another. The same id more than once in a
+  // batch (a confused client) is rare, so it is handled in rounds: each round stores the first
+  // occurrence of each id; a later copy with content already judged gets that answer again (a
+  // stored one as `duplicate`); a later copy with other content waits for the next round.
+  const judged = new Map<string, { fingerprint: string; result: SyncResult }[]>();
+  while (pending.length > 0) {
+    const round: Candidate[] = [];
+    const later: Candidate[] = [];
+    const inRound = new Set<string>();
+    for (const c of pending) {
+      const prior = judged.get(c.record.id)?.find((j) => j.fingerprint === c.fingerprint);
+      if (prior) results[c.index] = prior.result.status === 'rejected' ? { ...prior.result } : { id: c.record.id, status: 'duplicate' };
+      else if (inRound.has(c.record.id)) later.push(c);
+      else {
+        inRound.add(c.record.id);
+        round.push(c);
+      }
+    }
+    await ingestRound(deps, caller, ctx, round, results);
+    for (const c of round) {
+      const list = judged.get(c.record.id) ?? [];
+      list.push({ fingerprint: c.fingerprint, result: results[c.index]! });
+      judged.set(c.record.id, list);
+    }
+    pending = later;
+  }
+
+  const summary: BatchSummary = { accepted: 0, duplicate: 0, existing_member: 0, rejected: 0 };
+  for (const r of results) summary[r.status]++;
+  return { response: { serverTime: ctx.receivedAt, results }, summary };
+}

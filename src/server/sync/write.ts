@@ -1,0 +1,160 @@
+/**
+ * The one transaction of a sync batch. The database, not code, decides what is new:
+ *
+ * 1. records: a multi-row INSERT … ON CONFLICT (id) DO NOTHING RETURNING id. A returned id was stored
+ *    now; any other was stored before (by an earlier request, or a racing one that committed first).
+ * 2. members: for the enrollments just stored, INSERT … ON CONFLICT (person_hash) DO NOTHING RETURNING
+ *    person_hash. Each unique key gets its own statement, so a conflict on one never aborts the
+ *    other. A person whose row was not returned was already a member: their record's outcome becomes
+ *    `existing_member` (inside the same transaction, so nobody ever sees the first guess).
+ * 3. ids stored before are compared by fingerprint: the same content is a `duplicate`, other content
+ *    an `id_conflict`.
+ * 4. daily_counts: one upsert per (day, stall, occupation, channel) key of what was stored now,
+ *    adding to the counters in the same transaction as the records.
+ *
+ * Rows are locked in one global order (records by id, then members by hash, then counters by key),
+ * so two batches sharing records or people wait for each other but cannot deadlock on PostgreSQL;
+ * a deadlock or serialization failure is retried anyway. SQLite's single connection serializes.
+ */
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Engine } from '../storage/open';
+import type { Database, RecordsTable } from '../storage/schema';
+
+/** A record ready to store, and the person it enrolls (null for a consultation). */
+export interface PendingRecord {
+  row: Insertable<RecordsTable>;
+  personHash: string | null;
+}
+
+/** What the write made of a record. */
+export type WriteOutcome = 'accepted' | 'existing_member' | 'duplicate' | 'id_conflict';
+
+/** SQLite binds at most 32,766 parameters per statement; PostgreSQL 65,535. */
+const MAX_PARAMS = 32_766;
+
+const RECORD_COLUMNS = 18;
+
+function chunks<T>(items: T[], columns: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_PARAMS / columns));
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** PostgreSQL errors worth retrying the whole transaction for. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 3;
+
+function isRetryable(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && RETRYABLE.has(String(err.code));
+}
+
+/**
+ * Stores the records (ids unique within the call, in batch order) and returns each id's outcome.
+ * Enrollments of one person in one batch: the first in batch order may be new, the rest are
+ * existing members.
+ */
+export async function writeBatch(db: Kysely<Database>, engine: Engine, records: PendingRecord[]): Promise<Map<string, WriteOutcome>> {
+  if (records.length === 0) return new Map();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute((trx) => writeIn(trx, records));
+    } catch (err) {
+      if (engine !== 'postgres' || attempt >= ATTEMPTS || !isRetryable(err)) throw err;
+    }
+  }
+}
+
+async function writeIn(trx: Transaction<Database>, records: PendingRecord[]): Promise<Map<string, WriteOutcome>> {
+  const outcomes = new Map<string, WriteOutcome>();
+
+  // 1. Records.
+  const inOrder = [...records].sort((a, b) => byText(a.row.id, b.row.id));
+  for (const chunk of chunks(inOrder, RECORD_COLUMNS)) {
+    const stored = await trx
+      .insertInto('records')
+      .values(chunk.map((r) => r.row))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute();
+    for (const { id } of stored) outcomes.set(id, 'accepted');
+  }
+
+  // 2. Members: the first new enrollment of each person in batch order is the candidate.
+  const candidates = new Map<string, string>();
+  const existing: string[] = [];
+  for (const { row, personHash } of records) {
+    if (!personHash || !outcomes.has(row.id)) continue;
+    if (candidates.has(personHash)) existing.push(row.id);
+    else candidates.set(personHash, row.id);
+  }
+  const joins = [...candidates].sort(([a], [b]) => byText(a, b));
+  const joinedAt = new Map(records.map((r) => [r.row.id, r.row.created_at]));
+  const joined = new Set<string>();
+  for (const chunk of chunks(joins, 3)) {
+    const rows = await trx
+      .insertInto('members')
+      .values(chunk.map(([hash, id]) => ({ person_hash: hash, record_id: id, joined_at: joinedAt.get(id)! })))
+      .onConflict((oc) => oc.column('person_hash').doNothing())
+      .returning('person_hash')
+      .execute();
+    for (const { person_hash } of rows) joined.add(person_hash);
+  }
+  for (const [hash, id] of joins) if (!joined.has(hash)) existing.push(id);
+  existing.sort(byText);
+  for (const chunk of chunks(existing, 1)) {
+    await trx.updateTable('records').set({ outcome: 'existing_member' }).where('id', 'in', chunk).execute();
+  }
+  for (const id of existing) outcomes.set(id, 'existing_member');
+
+  // 3. Ids stored before: the same content, or not.
+  const before = inOrder.filter((r) => !outcomes.has(r.row.id));
+  for (const chunk of chunks(before, 1)) {
+    const found = await trx
+      .selectFrom('records')
+      .select(['id', 'fingerprint'])
+      .where('id', 'in', chunk.map((r) => r.row.id))
+      .execute();
+    const stored = new Map(found.map((f) => [f.id, f.fingerprint]));
+    for (const { row } of chunk) {
+      const fingerprint = stored.get(row.id);
+      // Not inserted yet not there: only a concurrent delete could do that. Roll back; the client retries.
+      if (fingerprint === undefined) throw new Error('record vanished during sync');
+      outcomes.set(row.id, fingerprint === row.fingerprint ? 'duplicate' : 'id_conflict');
+    }
+  }
+
+  // 4. Counters of what was stored now, one row per key.
+  const counts = new Map<string, { day: string; stall_id: string; occupation: string; channel: RecordsTable['channel']; enrolled: number; existing: number; consultations: number }>();
+  for (const { row } of records) {
+    const outcome = outcomes.get(row.id);
+    if (outcome !== 'accepted' && outcome !== 'existing_member') continue;
+    const occupation = row.kind === 'enrollment' ? (row.occupation ?? '') : '';
+    const key = `${row.day}\u0000${row.stall_id}\u0000${occupation}\u0000${row.channel}`;
+    let c = counts.get(key);
+    if (!c) {
+      c = { day: row.day, stall_id: row.stall_id, occupation, channel: row.channel, enrolled: 0, existing: 0, consultations: 0 };
+      counts.set(key, c);
+    }
+    if (row.kind === 'consultation') c.consultations++;
+    else if (outcome === 'accepted') c.enrolled++;
+    else c.existing++;
+  }
+  const keyed = [...counts].sort(([a], [b]) => byText(a, b)).map(([, c]) => c);
+  for (const chunk of chunks(keyed, 7)) {
+    await trx
+      .insertInto('daily_counts')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['day', 'stall_id', 'occupation', 'channel']).doUpdateSet((eb) => ({
+          enrolled: eb('daily_counts.enrolled', '+', eb.ref('excluded.enrolled')),
+          existing: eb('daily_counts.existing', '+', eb.ref('excluded.existing')),
+          consultations: eb('daily_counts.consultations', '+', eb.ref('excluded.consultations')),
+        })),
+      )
+      .execute();
+  }
+  return outcomes;
+}

@@ -1,0 +1,229 @@
+/**
+ * Sync in real Chromium, through a fault proxy in front of a real server: records made offline reach
+ * the server with no tap once the network is back, and the device then keeps only receipts; a new app
+ * version installed while records wait does not lose or double them; two tabs syncing at once count
+ * each record once.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { normalizePhone } from '../../src/shared/phone';
+import { statsResponseSchema } from '../../src/shared/stats';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { consultation, enrollment } from '../support/records';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { AppShell } from './pages/app-shell';
+import { EnrollPage } from './pages/enroll-page';
+import { Network } from './pages/network';
+import { SignInPage } from './pages/sign-in-page';
+import { StallPicker } from './pages/stall-picker';
+import { SyncStatusBar } from './pages/sync-status';
+import { serverToday, setUpStall, type StallSetup } from './support/api-setup';
+import { launchBrowser, type BrowserSession } from './support/chromium';
+import { outboxEntries, queueRaw } from './support/device-db';
+import { worker } from './support/workers';
+
+const ADMIN_PASSWORD = 'admin-password-1';
+
+describe('sync in Chromium', () => {
+  let server: ServerProcess;
+  let proxy: FaultProxy;
+  let browser: BrowserSession;
+  let dataDir: string;
+  let staticDir: string;
+  let setup: StallSetup;
+  /** The app's address: the proxy in front of the server. */
+  let origin: string;
+
+  beforeEach(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-browser-sync-'));
+    // A copy of the build, so a test can ship a "new version" of the service worker.
+    staticDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-browser-static-'));
+    fs.cpSync(path.resolve('dist'), staticDir, { recursive: true });
+    server = await startServerProcess({ RUHUI_DATA_DIR: dataDir, RUHUI_ADMIN_PASSWORD: ADMIN_PASSWORD, RUHUI_STATIC_DIR: staticDir });
+    setup = await setUpStall(server.url, ADMIN_PASSWORD);
+    proxy = await startFaultProxy(server.url);
+    origin = proxy.url;
+    browser = await launchBrowser();
+    const cdp = await browser.context.browser()?.newBrowserCDPSession();
+    // grantPermissions denies every permission it does not name: keep Background Sync allowed, as it is by default.
+    await cdp?.send('Browser.grantPermissions', { origin, permissions: ['durableStorage', 'backgroundSync'] });
+  });
+
+  afterEach(async () => {
+    await browser?.close();
+    await proxy?.close();
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(staticDir, { recursive: true, force: true });
+  });
+
+  async function adminToken(): Promise<string> {
+    const res = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  /** The server's totals for today, as the admin reads them. */
+  async function totals() {
+    const day = serverToday();
+    const res = await fetch(`${server.url}/api/stats?from=${day}&to=${day}`, { headers: { Authorization: `Bearer ${await adminToken()}` } });
+    return statsResponseSchema.parse(await res.json()).totals;
+  }
+
+  async function expectTotals(expected: { enrolled: number; existing: number; consultations: number }, timeout = 30_000) {
+    const deadline = Date.now() + timeout;
+    let last = await totals();
+    while (JSON.stringify(last) !== JSON.stringify(expected) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      last = await totals();
+    }
+    expect(last).toEqual(expected);
+  }
+
+  /** First visit online: the worker installs, the staff signs in and picks today's stall. */
+  async function signedInAtStall(page?: Page): Promise<Page> {
+    page ??= await browser.context.newPage();
+    const shell = new AppShell(page);
+    await shell.open(origin);
+    await shell.waitUntilOfflineReady();
+    const signIn = new SignInPage(page);
+    await signIn.waitUntilShown();
+    await signIn.signIn(setup.username, setup.password);
+    await new StallPicker(page).choose(setup.stall.name);
+    await new EnrollPage(page).waitUntilShown();
+    return page;
+  }
+
+  /** The device holds no ID number or phone of these workers, in any form. */
+  async function expectNoPersonalData(page: Page, workers: ReturnType<typeof worker>[]) {
+    const stored = JSON.stringify(await outboxEntries(page));
+    for (const w of workers) {
+      expect(stored).not.toContain(w.idNumber);
+      const phone = normalizePhone(w.phone);
+      expect(phone.ok && stored.includes(phone.value)).toBe(false);
+    }
+  }
+
+  it('records enrolled offline reach the server without any tap once online; the device then keeps only receipts', async () => {
+    const page = await signedInAtStall();
+    const network = new Network(browser.context);
+    const status = new SyncStatusBar(page);
+    await network.drop();
+
+    const stall = new EnrollPage(page);
+    const workers = [worker(0), worker(1), worker(2)];
+    for (const w of workers) await stall.enroll(w);
+    await stall.recordConsultation('legal');
+    await status.expectWaiting(4);
+    expect(await status.text()).toContain('离线');
+    expect(proxy.counts.received).toBe(0);
+
+    await network.restore();
+    await status.expectWaiting(0);
+    await expectTotals({ enrolled: 3, existing: 0, consultations: 1 });
+    expect(await status.text()).toContain('上次同步');
+
+    const entries = await outboxEntries(page);
+    expect(entries).toHaveLength(4);
+    expect(entries.every((e) => e.status === 'sent' && e.record === undefined && e.receipt !== undefined)).toBe(true);
+    await expectNoPersonalData(page, workers);
+  });
+
+  it('Background Sync sends what was saved offline even after the tab is closed (Chromium)', async () => {
+    const page = await signedInAtStall();
+    const network = new Network(browser.context);
+    await network.drop();
+    const stall = new EnrollPage(page);
+    const workers = [worker(20), worker(21)];
+    for (const w of workers) await stall.enroll(w);
+    await new SyncStatusBar(page).expectWaiting(2);
+    const tags = await page.evaluate(async () => {
+      const r = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
+      return r.sync.getTags();
+    });
+    expect(tags).toContain('ruhui-sync');
+    await page.close();
+
+    // No tab: only the worker's `sync` event can send them.
+    await network.restore();
+    await expectTotals({ enrolled: 2, existing: 0, consultations: 0 });
+    const again = await browser.context.newPage();
+    await again.goto(origin);
+    await new EnrollPage(again).waitUntilShown();
+    expect((await outboxEntries(again)).map((e) => e.status)).toEqual(['sent', 'sent']);
+    await expectNoPersonalData(again, workers);
+  });
+
+  it('a new app version (service worker update) installed while records wait: they still sync, once', async () => {
+    const page = await signedInAtStall();
+    const network = new Network(browser.context);
+    const status = new SyncStatusBar(page);
+    await network.drop();
+    const stall = new EnrollPage(page);
+    const workers = [worker(10), worker(11)];
+    for (const w of workers) await stall.enroll(w);
+    await status.expectWaiting(2);
+
+    // Back online, but the server is overloaded: the records keep waiting while the update arrives.
+    proxy.setDefault({ kind: 'status', status: 503, retryAfter: '1' });
+    await network.restore();
+    await page.waitForFunction(() => document.querySelector('section.sync-status')?.textContent?.includes('服务器繁忙'), undefined, { timeout: 15_000 });
+
+    // A new version: the worker script differs by a few bytes.
+    fs.appendFileSync(path.join(staticDir, 'sw.js'), '\n// next version\n');
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+    const apply = page.locator('.banner').getByRole('button', { name: '更新' });
+    await apply.waitFor({ timeout: 30_000 });
+    // The page reloads only once the new worker has taken control (sw-bridge's controllerchange).
+    await Promise.all([page.waitForEvent('load'), apply.click()]);
+    await new EnrollPage(page).waitUntilShown();
+    const registration = await page.evaluate(async () => {
+      const r = await navigator.serviceWorker.getRegistration();
+      return { waiting: Boolean(r?.waiting), active: r?.active?.state, controlled: navigator.serviceWorker.controller !== null };
+    });
+    expect(registration).toEqual({ waiting: false, active: 'activated', controlled: true });
+    expect((await outboxEntries(page)).filter((e) => e.status === 'pending')).toHaveLength(2);
+
+    // The server recovers: the new version sends what the old one queued.
+    proxy.setDefault({ kind: 'pass' });
+    await new SyncStatusBar(page).expectWaiting(0);
+    await expectTotals({ enrolled: 2, existing: 0, consultations: 0 });
+    await expectNoPersonalData(page, workers);
+  });
+
+  it('two tabs (and the worker) sync at once: one sends, each record is counted once', async () => {
+    const first = await signedInAtStall();
+    const second = await browser.context.newPage();
+    await second.goto(origin);
+    await new EnrollPage(second).waitUntilShown();
+
+    const network = new Network(browser.context);
+    await network.drop();
+    // 1,100 records queued by earlier use: three batches, so two syncs would overlap.
+    const records = [
+      ...Array.from({ length: 1_000 }, (_, n) => enrollment({ stallId: setup.stall.id, n: 5_000 + n })),
+      ...Array.from({ length: 100 }, () => consultation({ stallId: setup.stall.id })),
+    ];
+    await queueRaw(first, records);
+    // Announce them as the outbox does: the other tab counts them and registers a Background Sync.
+    await first.evaluate(() => new BroadcastChannel('ruhui-outbox').postMessage({ type: 'outbox-changed' }));
+    await new SyncStatusBar(second).expectWaiting(1_100);
+    const received = proxy.counts.received;
+
+    // Both tabs hear `online` at the same moment; Background Sync wakes the worker too.
+    await network.restore();
+    await Promise.all([new SyncStatusBar(first).expectWaiting(0, 60_000), new SyncStatusBar(second).expectWaiting(0, 60_000)]);
+    await expectTotals({ enrolled: 1_000, existing: 0, consultations: 100 });
+    // One context held the lock: exactly three batches went out.
+    expect(proxy.counts.received - received).toBe(3);
+    const entries = await outboxEntries(second);
+    expect(entries.filter((e) => e.status === 'sent')).toHaveLength(1_100);
+    expect(entries.filter((e) => e.record !== undefined)).toHaveLength(0);
+  });
+});

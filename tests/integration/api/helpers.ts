@@ -1,0 +1,52 @@
+/**
+ * Small helpers for API tests: JSON requests with a bearer token, and the row counts of every table
+ * (to prove that a refused request wrote nothing).
+ */
+import { sql } from 'kysely';
+import type { TestApp } from '../support/engines';
+
+/** Headers for a JSON request, optionally signed in. */
+export function jsonHeaders(token?: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...extra };
+}
+
+/** A client for one test app: `get`, `post` (JSON) and `csv` uploads, each with an optional token. */
+export function client(t: TestApp) {
+  return {
+    get: (path: string, token?: string, headers: Record<string, string> = {}) =>
+      t.app.request(path, { headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers } }),
+    post: (path: string, body: unknown, token?: string, headers: Record<string, string> = {}) =>
+      t.app.request(path, { method: 'POST', headers: jsonHeaders(token, headers), body: body === undefined ? undefined : JSON.stringify(body) }),
+    csv: (path: string, body: BodyInit, token?: string, type = 'text/csv; charset=utf-8') =>
+      t.app.request(path, {
+        method: 'POST',
+        headers: { 'Content-Type': type, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body,
+      }),
+  };
+}
+
+/** Signs in through the API; returns the token (fails the test on anything but 200). */
+export async function login(t: TestApp, username: string, password: string): Promise<string> {
+  const res = await client(t).post('/api/auth/login', { username, password });
+  if (res.status !== 200) throw new Error(`login as ${username} answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** The tables a request could write to. */
+export const TABLES = [
+  'settings', 'orgs', 'users', 'sessions', 'stalls', 'audit', 'records', 'members', 'daily_counts', 'login_attempts',
+] as const;
+
+/** Row counts of every table. */
+export async function rowCounts(t: TestApp, tables: readonly string[] = TABLES): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const row = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(t.storage.db);
+    counts[table] = Number(row.rows[0]!.n);
+  }
+  return counts;
+}
+
+/** A `Date` `days` days from now. */
+export const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000);

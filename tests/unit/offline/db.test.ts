@@ -1,0 +1,93 @@
+import 'fake-indexeddb/auto';
+import { deleteDB, openDB } from 'idb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DB_NAME, DB_VERSION, closeDB, getDB, onDbEvent } from '../../../src/offline/db';
+import { counts, enqueue, findByIdNumber, listByStatus, tallyFor, takePending } from '../../../src/offline/outbox';
+import { getChosenStall } from '../../../src/offline/stalls';
+import { getSession } from '../../../src/offline/session';
+import { AT, STALL, consultation, enrollment, freshIndexedDB } from './fixtures';
+
+beforeEach(freshIndexedDB);
+afterEach(closeDB);
+
+/** Version 1 exactly as it shipped: outbox (by-status), session, stalls, meta; entries without day or queuedAt. */
+async function openV1() {
+  return openDB(DB_NAME, 1, {
+    upgrade(db) {
+      db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('by-status', 'status');
+      db.createObjectStore('session');
+      db.createObjectStore('stalls', { keyPath: 'id' });
+      db.createObjectStore('meta');
+    },
+  });
+}
+
+describe('schema migrations', () => {
+  it('is at version 2', () => {
+    expect(DB_VERSION).toBe(2);
+  });
+
+  it('upgrading from version 1 keeps every record, session and setting, and indexes them', async () => {
+    const v1 = await openV1();
+    const pending = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? consultation('health') : enrollment(i + 1)));
+    const rejected = enrollment(100);
+    for (const record of pending) {
+      await v1.put('outbox', { id: record.id, kind: record.kind, stallId: STALL, createdAt: AT, status: 'pending', record, attempts: 0, updatedAt: 1 });
+    }
+    await v1.put('outbox', {
+      id: rejected.id, kind: 'enrollment', stallId: STALL, createdAt: AT, status: 'rejected', record: rejected,
+      reason: { code: 'id_checksum', field: 'person.idNumber', message: 'x' }, attempts: 1, updatedAt: 1,
+    });
+    await v1.put('outbox', {
+      id: 'sent-1', kind: 'enrollment', stallId: STALL, createdAt: AT, status: 'sent',
+      receipt: { id: 'sent-1', kind: 'enrollment', maskedName: '李*', occupation: 'courier', at: AT, status: 'accepted' }, attempts: 1, updatedAt: 1,
+    });
+    const user = { id: 'u1', username: 'staff1', role: 'staff', orgId: 'o1' };
+    await v1.put('session', { token: 't', user, deviceId: 'd1', signedInAt: AT }, 'current');
+    await v1.put('stalls', { id: STALL, name: '望京摊位', orgId: 'o1', date: '2026-11-05' });
+    await v1.put('meta', STALL, 'stallId');
+    v1.close();
+
+    const db = await getDB();
+    expect(db.version).toBe(DB_VERSION);
+    expect(await db.count('outbox')).toBe(42);
+    expect(await counts()).toEqual({ pending: 40, sent: 1, rejected: 1 });
+    expect((await takePending(500)).map((e) => e.id).sort()).toEqual(pending.map((r) => r.id).sort());
+    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 31, consultations: 10 });
+    expect((await findByIdNumber(rejected.person.idNumber))?.id).toBe(rejected.id);
+    expect((await listByStatus('rejected'))[0]?.reason?.code).toBe('id_checksum');
+    for (const e of await takePending(500)) {
+      expect(e.day).toBe('2026-11-05');
+      expect(e.queuedAt).toBe(Date.parse(AT));
+    }
+    expect((await getSession())?.user).toEqual(user);
+    expect((await getChosenStall())?.name).toBe('望京摊位');
+  });
+});
+
+describe('connections', () => {
+  it('steps aside for a newer version opened in another tab, and says so when it cannot reopen', async () => {
+    await getDB();
+    const events: string[] = [];
+    const off = onDbEvent((e) => events.push(e));
+    // "Another tab", after an app update, upgrades: our open connection must not block it.
+    const future = await openDB(DB_NAME, DB_VERSION + 1, { blocked: () => events.push('other-tab-blocked') });
+    expect(future.version).toBe(DB_VERSION + 1);
+    expect(events).toEqual([]);
+    future.close();
+    // This (old) tab can no longer open the database: it reports `outdated` so the UI asks for a reload.
+    await expect(getDB()).rejects.toMatchObject({ name: 'VersionError' });
+    expect(events).toEqual(['outdated']);
+    off();
+  });
+
+  it('reopens lazily after another tab deleted the database', async () => {
+    const first = await getDB();
+    await enqueue(consultation());
+    await deleteDB(DB_NAME);
+    const second = await getDB();
+    expect(second).not.toBe(first);
+    expect(second.version).toBe(DB_VERSION);
+    expect((await counts()).pending).toBe(0);
+  });
+});
