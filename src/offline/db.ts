@@ -144,9 +144,10 @@ async function upgrade(db: IDBPDatabase<RuhuiDB>, oldVersion: number, tx: Upgrad
 
 /**
  * What the database layer tells the UI: another tab holds an old version open (`blocked`), the
- * browser closed us (`closed`), or another tab already runs a newer app version (`outdated`: reload).
+ * browser closed us (`closed`), another tab already runs a newer app version (`outdated`: reload),
+ * or the database is open again (`open`: all clear).
  */
-export type DbEvent = 'blocked' | 'closed' | 'outdated';
+export type DbEvent = 'blocked' | 'closed' | 'outdated' | 'open';
 const dbListeners = new Set<(event: DbEvent) => void>();
 
 /** Subscribes to database events (e.g. to ask the user to close other tabs). Returns an unsubscribe. */
@@ -179,6 +180,10 @@ export function getDB(): Promise<IDBPDatabase<RuhuiDB>> {
     },
   });
   opening = attempt;
+  attempt.then(
+    () => emit('open'),
+    () => undefined,
+  );
   attempt.catch((error: unknown) => {
     if (opening === attempt) opening = null;
     if (error instanceof Error && error.name === 'VersionError') emit('outdated');

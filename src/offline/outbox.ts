@@ -86,6 +86,8 @@ function getChannel(): BroadcastChannel | null {
     const data = event.data;
     if (typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'outbox-changed') {
       for (const listener of listeners) listener();
+      // The change may come from the service worker, which has no localStorage to keep the marker in.
+      void refreshPendingMarker();
     }
   };
   return channel;
@@ -366,14 +368,17 @@ export async function refreshPendingMarker(): Promise<void> {
 
 /**
  * How many waiting records this device had according to the marker, when the outbox is now empty
- * (the browser cleared site data); 0 when nothing is missing.
+ * (the browser cleared site data); 0 when nothing is missing, and then the marker is brought up to
+ * date (the service worker may have sent records while no page was open).
  */
 export async function detectClearedData(): Promise<number> {
   const store = storage();
   const marked = Number(store?.getItem(PENDING_MARKER_KEY) ?? 0);
   if (!(marked > 0)) return 0;
   const total = await (await getDB()).count('outbox');
-  return total === 0 ? marked : 0;
+  if (total === 0) return marked;
+  await refreshPendingMarker();
+  return 0;
 }
 
 /** The staff has seen the warning: the marker follows the outbox again. */

@@ -35,6 +35,15 @@ const broadcastSchema = z.object({
   progress: z.object({ sent: z.number(), total: z.number() }),
   lastSuccessAt: z.nullable(z.string()),
   needsSignIn: z.boolean(),
+  lastError: z.optional(
+    z.object({
+      kind: z.enum(['network', 'timeout', 'server', 'throttled', 'bad-response', 'client', 'storage']),
+      status: z.optional(z.number()),
+      message: z.string(),
+      at: z.number(),
+    }),
+  ),
+  retryAt: z.optional(z.number()),
 });
 
 /** A BroadcastChannel carrying engine states, checked on arrival; undefined where there is none. */
@@ -119,7 +128,8 @@ let workerEngine: SyncEngine | undefined;
  * Rejects while records still wait for the network or the server, so the browser tries again later.
  */
 export async function runBackgroundSync(): Promise<void> {
-  workerEngine ??= createSyncEngine(deviceSyncDeps());
+  // The browser fires `sync` only when it sees a network: no navigator.onLine second-guessing here.
+  workerEngine ??= createSyncEngine(deviceSyncDeps({ isOnline: () => true }));
   const result = await workerEngine.runOnce('background');
   if (result.kind === 'retry' || result.kind === 'offline') throw new Error(`records still wait (${result.kind})`);
 }

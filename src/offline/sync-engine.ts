@@ -17,7 +17,7 @@
  * code with fake timers, a fake fetch, or fake-indexeddb against a real server. `sync-device.ts` wires
  * it to this device; the page and the service worker each run one.
  */
-import { MAX_BATCH, type RecordT } from '../shared/records';
+import { MAX_BATCH, type RecordT, type SyncResult } from '../shared/records';
 import type { ApplyResult } from './outbox';
 import { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from './sync-backoff';
 import { processLock, type SyncLock } from './sync-lock';
@@ -99,6 +99,9 @@ export interface SyncBroadcast {
   progress: { sent: number; total: number };
   lastSuccessAt: string | null;
   needsSignIn: boolean;
+  /** The sender's last failure and next try, so every tab shows why records still wait. */
+  lastError?: SyncError;
+  retryAt?: number;
 }
 
 /** The engine's dependencies; only `outbox` and `session` have no default. */
@@ -148,6 +151,8 @@ export interface SyncEngine {
   subscribe(listener: (state: SyncState) => void): () => void;
 }
 
+/** After finding the lock held, look again after 2–4 s rather than a whole poll. */
+const BUSY_POLL_MS = 2_000;
 /** Halving a batch after a timeout stops here. */
 const MIN_BATCH = 25;
 const BYPASS_BACKOFF: ReadonlySet<SyncTrigger> = new Set(['now', 'online', 'start', 'session']);
@@ -226,6 +231,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       progress: state.progress,
       lastSuccessAt: state.lastSuccessAt,
       needsSignIn: state.needsSignIn,
+      ...(state.lastError ? { lastError: state.lastError } : {}),
+      ...(state.retryAt !== undefined ? { retryAt: state.retryAt } : {}),
     };
     const key = JSON.stringify({ ...message, from: '' });
     if (key === lastBroadcast) return;
@@ -244,6 +251,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!sendingHere) {
       patch.syncing = message.syncing;
       patch.progress = message.progress;
+      // Why the records still wait, as the context that tried saw it (unless we have our own news).
+      if (retryTimer === null) {
+        patch.lastError = message.lastError;
+        patch.retryAt = message.retryAt;
+      }
     }
     if (isLater(message.lastSuccessAt, state.lastSuccessAt)) {
       patch.lastSuccessAt = message.lastSuccessAt;
@@ -278,9 +290,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   /**
    * One pass under the lock: batches until nothing is pending or something stops us. One request is in
-   * flight at a time; applying an answer's results overlaps with sending the next batch (whose records
-   * are taken past the ones still being applied), and always completes before the pass ends or the
-   * next answer is applied.
+   * flight at a time; while it is on the wire the next batch is read (past the records in flight or
+   * still being applied), and an answer's results are applied while the next batch is on the wire.
+   * Answers are applied in order, and all of them before the pass ends.
    */
   async function pass(): Promise<RunResult> {
     /** Results applied to the outbox, and results received (some may still be being applied). */
@@ -288,22 +300,32 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     let answered = 0;
     let total = 0;
     let applying: { ids: Set<string>; done: Promise<void> } | null = null;
+    type Sendable = PendingEntry & { record: RecordT };
+    let prefetched: Promise<Sendable[]> | null = null;
     const settle = async () => {
       const current = applying;
       applying = null;
       if (current) await current.done;
     };
+    /** Up to batchSize pending records, oldest first, other than `exclude`. */
+    const take = async (exclude: ReadonlySet<string>): Promise<Sendable[]> =>
+      (await deps.outbox.takePending(batchSize + exclude.size))
+        .filter((e): e is Sendable => e.record !== undefined && !exclude.has(e.id))
+        .slice(0, batchSize);
+    /** Ends the pass: what is being applied lands first. */
+    const end = async (result: RunResult | (() => RunResult)): Promise<RunResult> => {
+      prefetched = null;
+      await settle();
+      return typeof result === 'function' ? result() : result;
+    };
     const signal = abort.signal;
     try {
       total = await deps.outbox.countPending();
       for (;;) {
-        if (signal.aborted) {
-          await settle();
-          return { kind: 'stopped' };
-        }
+        if (signal.aborted) return await end({ kind: 'stopped' });
         const session = await deps.session.current();
         if (!session || session.expired || session.token === refusedToken) {
-          await settle();
+          await end({ kind: 'needs-sign-in' });
           const waiting = await refreshWaiting();
           setState({ needsSignIn: Boolean(session?.expired || session?.token === refusedToken) || waiting > 0 });
           return { kind: 'needs-sign-in' };
@@ -311,13 +333,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         refusedToken = undefined;
         if (state.needsSignIn) setState({ needsSignIn: false });
 
-        const skip: Set<string> = applying?.ids ?? new Set<string>();
-        const batch = (await deps.outbox.takePending(batchSize + skip.size))
-          .filter((e): e is PendingEntry & { record: RecordT } => e.record !== undefined && !skip.has(e.id))
-          .slice(0, batchSize);
+        const next = prefetched;
+        prefetched = null;
+        const batch: Sendable[] = next ? await next : await take(applying?.ids ?? new Set<string>());
         if (batch.length === 0) {
           if (applying) {
-            // Only records still being applied: let them land, then look again.
+            // Only records still being applied were left: let them land, then look again.
             await settle();
             continue;
           }
@@ -327,13 +348,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         total = Math.max(total, answered + batch.length);
         sendingHere = true;
         setState({ syncing: true, waiting: Math.max(0, total - sent), progress: { sent, total } });
-        const ids = batch.map((e) => e.id);
-        const noteFailure = async () => {
-          await settle();
-          await deps.outbox.noteAttempt?.(ids).catch(() => undefined);
-        };
+        const ids: string[] = batch.map((e) => e.id);
 
-        const outcome = await sendBatch({
+        const sending = sendBatch({
           fetch: fetchFn,
           baseUrl: deps.baseUrl ?? '',
           token: session.token,
@@ -345,23 +362,31 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
           signal,
           lang: deps.lang?.(),
         });
-        if (signal.aborted) {
-          await settle();
-          return { kind: 'stopped' };
-        }
+        // Read the next batch while this one is on the wire.
+        const upcoming = take(new Set([...ids, ...(applying?.ids ?? [])]));
+        upcoming.catch(() => undefined);
+        prefetched = upcoming;
+        const outcome = await sending;
+        if (signal.aborted) return await end({ kind: 'stopped' });
+        const failed = async (error: Omit<SyncError, 'at'>, retryAfterMs?: number) => {
+          await end({ kind: 'stopped' });
+          await deps.outbox.noteAttempt?.(ids).catch(() => undefined);
+          return fail(error, retryAfterMs);
+        };
 
         switch (outcome.kind) {
           case 'ok': {
             const wanted = new Set(ids);
-            const results = outcome.response.results.filter((r) => wanted.delete(r.id));
-            if (results.length === 0) {
-              await settle();
-              return fail({ kind: 'bad-response', message: 'the answer named none of the records sent' });
-            }
+            const results: SyncResult[] = outcome.response.results.filter((r) => wanted.delete(r.id));
+            if (results.length === 0) return await end(() => fail({ kind: 'bad-response', message: 'the answer named none of the records sent' }));
             answered += results.length;
             attempt = 0;
             notBefore = 0;
-            batchSize = Math.min(maxBatch, batchSize * 2);
+            if (batchSize < maxBatch) {
+              // Growing again after a weak link: the prefetched batch was sized for the old limit.
+              batchSize = Math.min(maxBatch, batchSize * 2);
+              prefetched = null;
+            }
             // Answers are applied in order: the previous one lands before this one starts.
             await settle();
             const done = deps.outbox.applyResults(results).then(async () => {
@@ -376,13 +401,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
                 progress: { sent, total },
               });
             });
-            // Never an unhandled rejection: `settle` rethrows it where the pass can fail properly.
+            // Never an unhandled rejection: `settle` rethrows it where the pass fails properly.
             done.catch(() => undefined);
             applying = { ids: new Set(results.map((r) => r.id)), done };
+            if (results.length < ids.length) prefetched = null; // the left-out ones go first next time
             continue;
           }
           case 'unauthorized':
-            await settle();
+            await end({ kind: 'needs-sign-in' });
             refusedToken = session.token;
             await deps.session.markExpired?.(session.token).catch(() => undefined);
             setState({
@@ -391,23 +417,23 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
             });
             return { kind: 'needs-sign-in' };
           case 'too-large':
-            await noteFailure();
             if (batch.length > 1) {
+              prefetched = null;
+              await deps.outbox.noteAttempt?.(ids).catch(() => undefined);
               batchSize = Math.max(1, Math.floor(batch.length / 2));
               continue;
             }
-            return fail({ kind: 'client', status: outcome.status, message: outcome.message });
+            return await failed({ kind: 'client', status: outcome.status, message: outcome.message });
           case 'retry':
-            await noteFailure();
             if (outcome.cause === 'timeout') batchSize = Math.max(Math.min(MIN_BATCH, maxBatch), Math.floor(batch.length / 2));
-            return fail({ kind: outcome.cause, status: outcome.status, message: outcome.message }, outcome.retryAfterMs);
+            return await failed({ kind: outcome.cause, status: outcome.status, message: outcome.message }, outcome.retryAfterMs);
           case 'client-error':
-            await noteFailure();
-            return fail({ kind: 'client', status: outcome.status, message: outcome.code ? `${outcome.code}: ${outcome.message}` : outcome.message });
+            return await failed({ kind: 'client', status: outcome.status, message: outcome.code ? `${outcome.code}: ${outcome.message}` : outcome.message });
         }
       }
     } catch (error) {
       // IndexedDB failed (storage cleared, quota, a closed connection): records stay; try again later.
+      prefetched = null;
       await settle().catch(() => undefined);
       return fail({ kind: 'storage', message: describeError(error) });
     } finally {
@@ -468,13 +494,13 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     setState({ retryAt: at });
   }
 
-  function schedulePoll(): void {
+  function schedulePoll(delayMs: number = pollMs): void {
     if (!started || retryTimer !== null) return;
     clearTimer('poll');
     pollTimer = clock.setTimeout(() => {
       pollTimer = null;
       trigger('timer');
-    }, pollMs);
+    }, delayMs);
   }
 
   /** After a pass: what to do next. */
@@ -492,6 +518,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         } else if (state.waiting > 0) schedulePoll();
         return;
       case 'busy':
+        // Another context holds the lock: look again soon (jittered), in case it stops short.
+        if (state.waiting > 0) schedulePoll(Math.min(pollMs, BUSY_POLL_MS + Math.floor(random() * BUSY_POLL_MS)));
+        return;
       case 'needs-sign-in':
       case 'offline':
         // Someone else is syncing, or we wait for a sign-in or the network: look again later.

@@ -47,8 +47,19 @@ async function readStored(dataDir: string): Promise<Stored> {
   }
 }
 
-/** A fresh store of the same kind (the server's schema and pragmas), filled by plain batch inserts; ms spent inserting. */
-async function bareInsert(stored: Stored, batch: number): Promise<number> {
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A fresh store of the same kind (the server's schema and pragmas), filled by plain batch inserts; wall and CPU ms spent inserting. */
+async function bareInsert(stored: Stored, batch: number): Promise<{ ms: number; cpuMs: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-bench-bare-'));
   const sqlite = new BetterSqlite3(sqlitePath(dir));
   try {
@@ -74,11 +85,13 @@ async function bareInsert(stored: Stored, batch: number): Promise<number> {
       if (!stmt) prepared.set(rows, (stmt = statement(rows)));
       stmt.run(values);
     });
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (const values of batches) insert(values, values.length / columns.length);
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     await db.destroy();
-    return ms;
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
     if (sqlite.open) sqlite.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -104,6 +117,8 @@ export async function benchSyncServer(records = RECORDS, batch = BATCH): Promise
     const latencies: number[] = [];
     let serverMs: number;
     let serverLog = '';
+    let cpuBefore: number | undefined;
+    let cpuAfter: number | undefined;
     try {
       const post = async (body: string) => {
         const res = await fetch(`${server.url}/api/sync`, syncInit(body, staff.auth));
@@ -111,6 +126,7 @@ export async function benchSyncServer(records = RECORDS, batch = BATCH): Promise
         return syncResponseSchema.parse(await res.json());
       };
       await post(warmup);
+      cpuBefore = processCpuMs(server.child.pid);
       const t0 = performance.now();
       for (const body of bodies) {
         const s = performance.now();
@@ -120,6 +136,7 @@ export async function benchSyncServer(records = RECORDS, batch = BATCH): Promise
         if (refused.length > 0) throw new Error(`not accepted: ${JSON.stringify(refused[0])}`);
       }
       serverMs = performance.now() - t0;
+      cpuAfter = processCpuMs(server.child.pid);
     } finally {
       await server.stop();
       serverLog = server.output();
@@ -141,7 +158,10 @@ export async function benchSyncServer(records = RECORDS, batch = BATCH): Promise
     const rowBytes = rows.reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r)), 0) / records;
     // The bare side gets a warm-up too: one batch into a throwaway store.
     await bareInsert({ ...stored, records: stored.records.slice(0, batch) }, batch);
-    const bareMs = await bareInsert({ ...stored, records: rows }, batch);
+    const bare = await bareInsert({ ...stored, records: rows }, batch);
+    const bareMs = bare.ms;
+    const serverCpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
+    const perRecord = (ms: number) => `${((ms * 1000) / records).toFixed(0)} µs`;
 
     const serverRate = rate(records, serverMs);
     const bareRate = rate(records, bareMs);
@@ -153,6 +173,9 @@ export async function benchSyncServer(records = RECORDS, batch = BATCH): Promise
       `  inside the server, per batch: p50 ${percentile(requestMs, 0.5).toFixed(1)} ms per request, of which ${percentile(ingestMs, 0.5).toFixed(1)} ms ingest (validate, hash, encrypt, one transaction)`,
       `  bare batch insert of the same rows, same store kind: ${Math.round(bareMs)} ms = ${bareRate} records/s`,
       `  server / bare: ${(ratio * 100).toFixed(0)}% (goal ≥ 50%) ${ratio >= 0.5 ? 'ok' : 'BELOW GOAL'}`,
+      serverCpuMs === undefined
+        ? '  CPU: not measured here (no /proc)'
+        : `  CPU per record (less sensitive to a busy machine): server process ${perRecord(serverCpuMs)}, bare insert ${perRecord(bare.cpuMs)}`,
     ].join('\n');
   } finally {
     fs.rmSync(config.dataDir, { recursive: true, force: true });

@@ -130,7 +130,7 @@ export function App() {
         <div class="banner" role="status">
           {formDirty ? (
             <span>
-              {t('update.available')}：{t('update.waitForm')}
+              {t('update.available')} · {t('update.waitForm')}
             </span>
           ) : (
             <>

@@ -49,6 +49,12 @@ export function EnrollScreen({ stall, stalls, fixId, onChangeStall, onDirtyChang
 
   const fixDone = () => navigate('/queue');
 
+  // Two forms may hold typing (a fix, and the new worker's form kept behind it): dirty if either is.
+  const [newDirty, setNewDirty] = useState(false);
+  const [fixDirty, setFixDirty] = useState(false);
+  useEffect(() => onDirtyChange(newDirty || fixDirty), [newDirty, fixDirty, onDirtyChange]);
+  useEffect(() => () => onDirtyChange(false), [onDirtyChange]);
+
   return (
     <div class="enroll-screen">
       <div class="stall-bar">
@@ -62,12 +68,12 @@ export function EnrollScreen({ stall, stalls, fixId, onChangeStall, onDirtyChang
       </div>
       <Tally stallId={stall.id} />
       {fix.kind === 'enrollment' && (
-        <EnrollForm key={fix.entry.id} stallId={stall.id} fix={fix.entry} stalls={stalls} onDirtyChange={onDirtyChange} onFixDone={fixDone} />
+        <EnrollForm key={fix.entry.id} stallId={stall.id} fix={fix.entry} stalls={stalls} onDirtyChange={setFixDirty} onFixDone={fixDone} />
       )}
       {fix.kind === 'consultation' && <ConsultFix key={fix.entry.id} entry={fix.entry} stalls={stalls} onDone={fixDone} />}
       <div hidden={fix.kind !== 'none'}>
         <ConsultCounter stallId={stall.id} />
-        <EnrollForm stallId={stall.id} onDirtyChange={onDirtyChange} />
+        <EnrollForm stallId={stall.id} onDirtyChange={setNewDirty} />
       </div>
     </div>
   );

@@ -26,8 +26,10 @@ export function SyncStatus({ status }: { status: Status }) {
 
   let problem: string | null = null;
   if (!syncing && !needsSignIn && lastError && waiting > 0) {
+    const busy = lastError.kind === 'throttled' || lastError.status === 503;
     if (lastError.kind === 'client') problem = t('syncStatus.clientError', { status: lastError.status ?? '' });
-    else if (retryAt) problem = t(lastError.kind === 'throttled' || lastError.status === 503 ? 'syncStatus.busy' : 'syncStatus.retryAt', { time: clock(retryAt) });
+    else if (retryAt) problem = t(busy ? 'syncStatus.busy' : 'syncStatus.retryAt', { time: clock(retryAt) });
+    else problem = t(busy ? 'syncStatus.busyLater' : 'syncStatus.failed');
   }
 
   return (

@@ -25,6 +25,7 @@ const querySchema = z.object({
 
 const both = (key: MessageKey, params?: Record<string, string | number>) => ({ zh: t('zh', key, params), en: t('en', key, params) });
 
+/** The stats route: query checked here, rows read by `stats/query.ts`. */
 export function statsRoutes(deps: { storage: Storage; timeZone: string }): Hono<AppEnv> {
   return new Hono<AppEnv>().get('/stats', requireRole('supervisor', 'admin'), async (c) => {
     const q = readQuery(c, querySchema);

@@ -25,6 +25,7 @@ export function defaultSyncLimits(engine: Storage['engine']): GateLimits {
   return { maxActive: engine === 'sqlite' ? 2 : 8, maxQueued: 64, maxWaitMs: 10_000, retryAfterSeconds: 2 };
 }
 
+/** The sync route, with its own gate (limits from `defaultSyncLimits`, overridable for tests). */
 export function syncRoutes(deps: { storage: Storage; keys: Keys; timeZone: string; limits?: Partial<GateLimits> }): Hono<AppEnv> {
   const gate = new Gate({ ...defaultSyncLimits(deps.storage.engine), ...deps.limits });
   return new Hono<AppEnv>().post('/sync', requireRole('staff', 'supervisor'), async (c) => {

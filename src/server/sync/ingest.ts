@@ -1,7 +1,8 @@
 /**
  * One sync batch, from the request body to one result per record: validate each record on its own
  * (one bad record never sinks the others), check its stall against the caller's scope, correct its
- * time by the device's clock offset, fix its local day, hash and encrypt the person, then store the
+ * time by the device's clock offset (`sentAt` more than five minutes off the server clock; never into
+ * the future), fix its local day, hash and encrypt the person, then store the
  * lot in one transaction (`write.ts`). A batch is judged as if its records came one after another,
  * except that a record whose id came earlier in the batch with other content is judged after the rest.
  *
@@ -58,6 +59,19 @@ export function clockOffset(serverNow: number, sentAt: string): number {
   return Number.isFinite(offset) && Math.abs(offset) > MAX_CLOCK_SKEW_MS ? offset : 0;
 }
 
+/**
+ * A record's time on the server's clock: its device time shifted by the batch's clock offset. A
+ * record cannot have been made after it arrived, so a shift that would put it in the future (the
+ * device clock was changed between saving and sending) is not applied: the device time stands if it
+ * is not in the future itself, else the arrival time.
+ */
+export function correctedTime(deviceMs: number, offset: number, receivedMs: number): number {
+  const latest = receivedMs + MAX_CLOCK_SKEW_MS;
+  const shifted = deviceMs + offset;
+  if (shifted <= latest) return shifted;
+  return deviceMs <= latest ? deviceMs : receivedMs;
+}
+
 interface Candidate {
   index: number;
   record: RecordT;
@@ -80,6 +94,7 @@ interface RowContext {
   /** Added to each record's time: the device clock's error, or 0. */
   offset: number;
   receivedAt: string;
+  receivedMs: number;
   deviceId: string;
 }
 
@@ -88,7 +103,7 @@ function toRow(c: Candidate, stall: { org_id: string }, ctx: RowContext, iv: Buf
   const r = c.record;
   const deviceMs = Date.parse(r.createdAt);
   if (!Number.isFinite(deviceMs)) return undefined;
-  const corrected = new Date(deviceMs + ctx.offset);
+  const corrected = new Date(correctedTime(deviceMs, ctx.offset, ctx.receivedMs));
   if (Number.isNaN(corrected.getTime())) return undefined;
   const common = {
     id: r.id,
@@ -211,6 +226,7 @@ export async function ingestBatch(
     timeZone: deps.timeZone,
     offset: clockOffset(now.getTime(), request.sentAt),
     receivedAt: now.toISOString(),
+    receivedMs: now.getTime(),
     deviceId: request.deviceId,
   };
 

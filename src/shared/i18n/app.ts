@@ -159,7 +159,7 @@ export const app = defineMessages(
     'form.idNumber': 'ID number',
     'form.idHint': 'Checked as you type',
     'form.idProgress': '{n} characters so far',
-    'form.idValid': 'Valid: born {birthDate}, {gender}',
+    'form.idValid': 'Valid: born {birthDate} · {gender}',
     'form.idValidNoGender': 'Valid: born {birthDate}',
     'form.gender': 'Gender',
     'form.choose': 'Choose',

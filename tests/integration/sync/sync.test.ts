@@ -197,6 +197,29 @@ describeEachEngine('POST /api/sync', (engine) => {
     expect(b.device_created_at).toBe(closeEnough.createdAt);
   });
 
+  it('never moves a record into the future, and survives absurd device clocks', async () => {
+    const now = Date.now();
+    // Saved with the right time; then the device clock was set two hours back before sending.
+    const savedRight = consultation({ stallId: w.stalls.jianwai.id, createdAt: new Date(now - 10 * 60_000).toISOString() });
+    await sync(t, w.users.cityStaff.auth, [savedRight], { sentAt: new Date(now - 2 * 3_600_000).toISOString() });
+    // Clocks from another age, both ways: still a 200 and a record at a time that has happened.
+    const ancient = consultation({ stallId: w.stalls.jianwai.id, createdAt: '0001-01-01T00:00:00Z' });
+    await sync(t, w.users.cityStaff.auth, [ancient], { sentAt: '0001-01-01T00:05:00Z' });
+    const future = consultation({ stallId: w.stalls.jianwai.id, createdAt: '9999-12-31T23:59:59Z' });
+    await sync(t, w.users.cityStaff.auth, [future], { sentAt: '0001-01-01T00:00:00Z' });
+
+    const rows = await t.storage.db.selectFrom('records').select(['id', 'created_at', 'device_created_at', 'day']).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(Date.parse(byId.get(savedRight.id)!.created_at)).toBe(Date.parse(savedRight.createdAt));
+    for (const r of [ancient, future]) {
+      const row = byId.get(r.id)!;
+      expect(row.device_created_at).toBe(r.createdAt);
+      expect(Date.parse(row.created_at)).toBeLessThanOrEqual(Date.now());
+      expect(Date.parse(row.created_at)).toBeGreaterThan(now - 10 * 60_000);
+      expect(row.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
   it('puts a corrected record on the day its corrected time falls on', async () => {
     // The device clock is 30 minutes behind: the day comes from the corrected time, not the device's.
     const serverNow = Date.now();

@@ -98,6 +98,28 @@ describe('enqueue', () => {
   });
 });
 
+describe('two tabs', () => {
+  it('announces changes on the ruhui-outbox channel, which other tabs (and the worker) hear', async () => {
+    const otherTab = new BroadcastChannel('ruhui-outbox');
+    const heard = new Promise<unknown>((resolve) => (otherTab.onmessage = (e: MessageEvent) => resolve(e.data)));
+    await enqueue(consultation());
+    expect(await heard).toEqual({ type: 'outbox-changed' });
+    otherTab.close();
+  });
+
+  it('the same person saved from two tabs at once is queued once', async () => {
+    const results = await Promise.allSettled([enqueue(enrollment(9)), enqueue(enrollment(9))]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(DuplicatePersonError);
+    expect((await counts()).pending).toBe(1);
+  });
+
+  it('concurrent writes lose nothing', async () => {
+    await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? enqueue(consultation()) : enqueue(enrollment(i + 1)))));
+    expect(await counts()).toEqual({ pending: 50, sent: 0, rejected: 0 });
+  });
+});
+
 describe('tally and counts', () => {
   it('counts enrollments and consultations per stall and local day; rejected ones wait to be fixed', async () => {
     const a = enrollment(1);

@@ -324,6 +324,50 @@ describe('sync engine', () => {
     expect(sentIds(server.seen).sort()).toEqual(records.map((r) => r.id).sort());
   });
 
+  it('applying an answer overlaps the next request, yet no record is sent twice and every answer lands', async () => {
+    const records = outbox.add(1_700);
+    // A slow disk: each apply takes a while; the next batch is on the wire meanwhile.
+    const apply = outbox.applyResults.bind(outbox);
+    let inFlightApplies = 0;
+    let overlapped = false;
+    outbox.applyResults = async (results) => {
+      inFlightApplies++;
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      inFlightApplies--;
+      return apply(results);
+    };
+    server.fallback = (req, signal) => {
+      if (inFlightApplies > 0) overlapped = true;
+      return acceptAll(req, signal);
+    };
+    expect(await engine().syncNow()).toEqual({ kind: 'done', sent: 1_700 });
+    expect(overlapped).toBe(true);
+    const ids = sentIds(server.seen);
+    expect(ids).toHaveLength(1_700);
+    expect(new Set(ids).size).toBe(1_700);
+    expect(ids).toEqual(records.map((r) => r.id));
+    expect(outbox.byStatus('sent')).toHaveLength(1_700);
+  });
+
+  it('a failed outbox write (storage trouble) keeps the records and is retried; the replay is harmless', async () => {
+    outbox.add(3);
+    const apply = outbox.applyResults.bind(outbox);
+    let failures = 1;
+    outbox.applyResults = async (results) => {
+      if (failures-- > 0) throw new DOMException('The transaction was aborted', 'AbortError');
+      return apply(results);
+    };
+    const e = engine();
+    e.start();
+    await flush();
+    expect(e.getState().lastError).toMatchObject({ kind: 'storage' });
+    expect(outbox.byStatus('pending')).toHaveLength(3);
+    await advance(1_000);
+    expect(server.seen).toHaveLength(2);
+    expect(outbox.byStatus('sent')).toHaveLength(3);
+  });
+
   it('a record saved during a pass goes out in the same run', async () => {
     outbox.add(1);
     server.then((req) => {
