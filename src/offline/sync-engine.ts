@@ -216,10 +216,25 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   /** This context is sending (as opposed to showing another context's progress). */
   let sendingHere = false;
 
-  function setState(patch: Partial<SyncState>): void {
+  /**
+   * What this context itself knows (as opposed to what it shows from others): only these are
+   * broadcast, so a tab never echoes another's stale state back to it.
+   */
+  const own: { needsSignIn: boolean; lastError?: SyncError; retryAt?: number } = { needsSignIn: false };
+  /** The other context currently syncing, and those that said a sign-in is needed. */
+  let remoteSender: string | null = null;
+  const remoteSignIn = new Set<string>();
+
+  /** Updates the state; `mine` (default) also records it as this context's own news and broadcasts it. */
+  function setState(patch: Partial<SyncState>, mine = true): void {
     state = { ...state, ...patch };
+    if (mine) {
+      if ('needsSignIn' in patch) own.needsSignIn = Boolean(patch.needsSignIn);
+      if ('lastError' in patch) own.lastError = patch.lastError;
+      if ('retryAt' in patch) own.retryAt = patch.retryAt;
+    }
     for (const listener of listeners) listener(state);
-    broadcast();
+    if (mine) broadcast();
   }
 
   function broadcast(): void {
@@ -227,12 +242,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const message: SyncBroadcast = {
       type: 'sync-state',
       from: instance,
-      syncing: state.syncing,
-      progress: state.progress,
+      syncing: sendingHere,
+      progress: sendingHere ? state.progress : { sent: 0, total: 0 },
       lastSuccessAt: state.lastSuccessAt,
-      needsSignIn: state.needsSignIn,
-      ...(state.lastError ? { lastError: state.lastError } : {}),
-      ...(state.retryAt !== undefined ? { retryAt: state.retryAt } : {}),
+      needsSignIn: own.needsSignIn,
+      ...(own.lastError ? { lastError: own.lastError } : {}),
+      ...(own.retryAt !== undefined ? { retryAt: own.retryAt } : {}),
     };
     const key = JSON.stringify({ ...message, from: '' });
     if (key === lastBroadcast) return;
@@ -247,24 +262,44 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   function onRemote(message: SyncBroadcast): void {
     if (message.from === instance) return;
     const patch: Partial<SyncState> = {};
-    // Another context is syncing: show its progress while we are not sending ourselves.
-    if (!sendingHere) {
-      patch.syncing = message.syncing;
-      patch.progress = message.progress;
-      // Why the records still wait, as the context that tried saw it (unless we have our own news).
-      if (retryTimer === null) {
-        patch.lastError = message.lastError;
-        patch.retryAt = message.retryAt;
-      }
+    const quiet = !sendingHere && retryTimer === null;
+    if (message.syncing) {
+      remoteSender = message.from;
+      if (!sendingHere) Object.assign(patch, { syncing: true, progress: message.progress });
+    } else if (message.from === remoteSender) {
+      remoteSender = null;
+      if (!sendingHere) Object.assign(patch, { syncing: false, progress: message.progress });
+      void refreshWaiting();
     }
     if (isLater(message.lastSuccessAt, state.lastSuccessAt)) {
       patch.lastSuccessAt = message.lastSuccessAt;
+      if (quiet) Object.assign(patch, { lastError: undefined, retryAt: undefined });
     }
-    if (message.needsSignIn !== state.needsSignIn) patch.needsSignIn = message.needsSignIn;
-    state = { ...state, ...patch };
-    for (const listener of listeners) listener(state);
-    if (!message.syncing) void refreshWaiting();
-    if (!message.needsSignIn && refusedToken !== undefined) trigger('session');
+    // Why records still wait, as the context that tried saw it (unless we have news of our own).
+    if (message.lastError && quiet && (!state.lastError || message.lastError.at > state.lastError.at)) {
+      Object.assign(patch, { lastError: message.lastError, retryAt: message.retryAt });
+    }
+    let signedInAgain = false;
+    if (message.needsSignIn) {
+      remoteSignIn.add(message.from);
+      patch.needsSignIn = true;
+    } else if (remoteSignIn.delete(message.from) && remoteSignIn.size === 0) {
+      signedInAgain = true;
+      if (!own.needsSignIn) patch.needsSignIn = false;
+    }
+    setState(patch, false);
+    // Someone signed in again, or sent with a token that works: our refused one may be history.
+    if (refusedToken !== undefined && (signedInAgain || patch.lastSuccessAt !== undefined)) void recheckSession();
+  }
+
+  /** After news from another context: a session other than the refused one means we may send again. */
+  async function recheckSession(): Promise<void> {
+    const session = await deps.session.current().catch(() => undefined);
+    if (!session || session.expired || session.token === refusedToken) return;
+    refusedToken = undefined;
+    if (own.needsSignIn) setState({ needsSignIn: false });
+    if (state.needsSignIn && remoteSignIn.size === 0) setState({ needsSignIn: false }, false);
+    trigger('session');
   }
 
   async function refreshWaiting(): Promise<number> {
@@ -330,8 +365,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
           setState({ needsSignIn: Boolean(session?.expired || session?.token === refusedToken) || waiting > 0 });
           return { kind: 'needs-sign-in' };
         }
+        // The session is good: whatever any context said about signing in is over.
         refusedToken = undefined;
-        if (state.needsSignIn) setState({ needsSignIn: false });
+        remoteSignIn.clear();
+        if (state.needsSignIn || own.needsSignIn) setState({ needsSignIn: false });
 
         const next = prefetched;
         prefetched = null;
@@ -457,7 +494,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         return { kind: 'offline' };
       }
       if (!state.online) setState({ online: true });
-      const locked = await lock(pass);
+      const locked = await lock(() => {
+        // We hold the lock: nobody else is syncing, whatever the last word from a closed tab was.
+        if (remoteSender !== null) {
+          remoteSender = null;
+          if (state.syncing && !sendingHere) setState({ syncing: false }, false);
+        }
+        return pass();
+      });
       if (!locked.acquired) {
         await refreshWaiting();
         return { kind: 'busy' };
@@ -523,7 +567,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         return;
       case 'needs-sign-in':
       case 'offline':
-        // Someone else is syncing, or we wait for a sign-in or the network: look again later.
+        // Waiting for a sign-in or the network (their events come first): look again now and then.
         if (state.waiting > 0 || state.needsSignIn) schedulePoll();
         return;
       case 'stopped':

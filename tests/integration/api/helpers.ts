@@ -33,15 +33,19 @@ export async function login(t: TestApp, username: string, password: string): Pro
   return ((await res.json()) as { token: string }).token;
 }
 
-/** The tables a request could write to. */
-export const TABLES = [
-  'settings', 'orgs', 'users', 'sessions', 'stalls', 'audit', 'records', 'members', 'daily_counts', 'login_attempts',
-] as const;
+/** Every table in the store, read from the engine's catalogue (so a table added later is covered too). */
+export async function allTables(t: TestApp): Promise<string[]> {
+  const rows =
+    t.storage.engine === 'sqlite'
+      ? await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`.execute(t.storage.db)
+      : await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`.execute(t.storage.db);
+  return rows.rows.map((r) => r.name).sort();
+}
 
 /** Row counts of every table. */
-export async function rowCounts(t: TestApp, tables: readonly string[] = TABLES): Promise<Record<string, number>> {
+export async function rowCounts(t: TestApp): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const table of tables) {
+  for (const table of await allTables(t)) {
     const row = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(t.storage.db);
     counts[table] = Number(row.rows[0]!.n);
   }

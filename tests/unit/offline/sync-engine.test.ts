@@ -377,15 +377,44 @@ describe('sync engine', () => {
     expect(await engine().syncNow()).toEqual({ kind: 'done', sent: 2 });
   });
 
-  it('tells other contexts what it is doing, and shows theirs', async () => {
+  /** A BroadcastChannel stand-in: asynchronous, structured-cloned delivery to every subscriber. */
+  function makeBus() {
     const listeners = new Set<(m: SyncBroadcast) => void>();
-    const bus = {
+    return {
       post: (m: SyncBroadcast) => queueMicrotask(() => listeners.forEach((l) => l(structuredClone(m)))),
       subscribe: (l: (m: SyncBroadcast) => void) => {
         listeners.add(l);
         return () => listeners.delete(l);
       },
     };
+  }
+
+  it('shows every tab that a sign-in is needed, and every tab resumes after one signs in again', async () => {
+    const bus = makeBus();
+    outbox.add(2);
+    server.then(status(401));
+    const lock = processLock('signin-test-lock');
+    const a = engine({ channel: bus, lock });
+    const b = engine({ channel: bus, lock });
+    a.start();
+    await flush();
+    b.start();
+    await flush();
+    expect(a.getState().needsSignIn).toBe(true);
+    expect(b.getState().needsSignIn).toBe(true);
+    expect(b.getState().syncing).toBe(false);
+
+    session.signIn('token-two');
+    b.trigger('session');
+    await flush();
+    expect(outbox.byStatus('sent')).toHaveLength(2);
+    expect(a.getState()).toMatchObject({ needsSignIn: false, syncing: false, waiting: 0 });
+    expect(b.getState()).toMatchObject({ needsSignIn: false, syncing: false, waiting: 0 });
+    expect(a.getState().lastSuccessAt).toBe(isoWithOffset(T0));
+  });
+
+  it('tells other contexts what it is doing, and shows theirs', async () => {
+    const bus = makeBus();
     outbox.add(3);
     let release!: () => void;
     server.then(async (req) => {
