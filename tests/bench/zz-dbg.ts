@@ -1,0 +1,38 @@
+import fs from 'node:fs'; import os from 'node:os'; import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { AppShell } from '../browser/pages/app-shell';
+import { EnrollPage } from '../browser/pages/enroll-page';
+import { SignInPage } from '../browser/pages/sign-in-page';
+import { StallPicker } from '../browser/pages/stall-picker';
+import { setUpStall } from '../browser/support/api-setup';
+import { launchBrowser } from '../browser/support/chromium';
+import { queueRaw } from '../browser/support/device-db';
+import { startServerProcess } from '../support/server-process';
+import { consultation, enrollment } from '../support/records';
+async function main() {
+  const records = 5000;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbg-'));
+  const server = await startServerProcess({ RUHUI_DATA_DIR: dataDir, RUHUI_ADMIN_PASSWORD: 'admin-password-1', RUHUI_LOG: 'warn' });
+  const browser = await launchBrowser();
+  const setup = await setUpStall(server.url, 'admin-password-1');
+  const page = await browser.context.newPage();
+  await new AppShell(page).open(server.url + (process.env.ROUTE ?? ''));
+  await new SignInPage(page).signIn(setup.username, setup.password);
+  await new StallPicker(page).choose(setup.stall.name);
+  await new EnrollPage(page).waitUntilShown();
+  if (process.env.QUEUE) await page.goto(server.url + '/queue');
+  await browser.context.setOffline(true);
+  const list = Array.from({ length: records }, (_, n) => n % 10 === 9 ? consultation({ stallId: setup.stall.id }) : enrollment({ stallId: setup.stall.id, n: 700_000 + n }));
+  for (let i = 0; i < list.length; i += 2_000) await queueRaw(page, list.slice(i, i + 2_000));
+  await page.evaluate(() => new BroadcastChannel('ruhui-outbox').postMessage({ type: 'outbox-changed' }));
+  await page.waitForFunction((n) => document.querySelector('section.sync-status')?.getAttribute('data-waiting') === String(n), records, { timeout: 60000 });
+  const t0 = performance.now();
+  const ev: string[] = [];
+  browser.context.on('request', (r) => { if (r.url().includes('/api/sync')) ev.push(`req ${Math.round(performance.now() - t0)} ${r.serviceWorker() ? 'sw' : 'page'}`); });
+  browser.context.on('response', (r) => { if (r.url().includes('/api/sync')) ev.push(`res ${Math.round(performance.now() - t0)}`); });
+  await browser.context.setOffline(false);
+  await page.waitForFunction(() => { const el = document.querySelector('section.sync-status'); return el?.getAttribute('data-waiting') === '0' && el.getAttribute('data-syncing') === 'false'; }, undefined, { timeout: 300_000, polling: 20 });
+  console.log('total', Math.round(performance.now() - t0)); console.log(ev.join('\n'));
+  await browser.close(); await server.stop();
+}
+void main();
