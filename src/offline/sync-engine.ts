@@ -265,7 +265,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const quiet = !sendingHere && retryTimer === null;
     if (message.syncing) {
       remoteSender = message.from;
-      if (!sendingHere) Object.assign(patch, { syncing: true, progress: message.progress });
+      const waiting = Math.max(0, message.progress.total - message.progress.sent);
+      if (!sendingHere) Object.assign(patch, { syncing: true, progress: message.progress, waiting });
     } else if (message.from === remoteSender) {
       remoteSender = null;
       if (!sendingHere) Object.assign(patch, { syncing: false, progress: message.progress });
@@ -538,6 +539,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     setState({ retryAt: at });
   }
 
+  const busyPollDelay = () => Math.min(pollMs, BUSY_POLL_MS + Math.floor(random() * BUSY_POLL_MS));
+
   function schedulePoll(delayMs: number = pollMs): void {
     if (!started || retryTimer !== null) return;
     clearTimer('poll');
@@ -563,7 +566,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         return;
       case 'busy':
         // Another context holds the lock: look again soon (jittered), in case it stops short.
-        if (state.waiting > 0) schedulePoll(Math.min(pollMs, BUSY_POLL_MS + Math.floor(random() * BUSY_POLL_MS)));
+        if (state.waiting > 0) schedulePoll(busyPollDelay());
         return;
       case 'needs-sign-in':
       case 'offline':
@@ -588,6 +591,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       return;
     }
     if (reason === 'changed') {
+      // Another context is sending: its progress says what waits, and its pass takes new records too.
+      // Look again shortly all the same, in case that context was closed mid-pass.
+      if (remoteSender !== null) {
+        if (pollTimer === null) schedulePoll(busyPollDelay());
+        return;
+      }
       // A record was saved (or a result applied): show the count now, ask for a Background Sync too.
       void refreshWaiting().then((waiting) => {
         if (waiting > 0) deps.requestBackgroundSync?.();

@@ -135,6 +135,42 @@ describe('sync in Chromium', () => {
     await expectNoPersonalData(page, workers);
   });
 
+  it('a refused session asks to sign in again, keeps every record, and sends them after signing in', async () => {
+    const page = await signedInAtStall();
+    const network = new Network(browser.context);
+    await network.drop();
+    const stall = new EnrollPage(page);
+    const workers = [worker(30), worker(31)];
+    for (const w of workers) await stall.enroll(w);
+
+    // The device is reported lost and found again: the admin ends the user's sessions.
+    const staff = (await (await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: setup.username, password: setup.password }),
+    })).json()) as { user: { id: string } };
+    const revoked = await fetch(`${server.url}/api/users/${staff.user.id}/revoke`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await adminToken()}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(revoked.ok).toBe(true);
+
+    await network.restore();
+    const again = page.locator('.banner').getByRole('button', { name: '重新登录' });
+    await again.waitFor({ timeout: 30_000 });
+    expect(await new SyncStatusBar(page).text()).toContain('需要重新登录');
+    expect((await outboxEntries(page)).filter((e) => e.status === 'pending')).toHaveLength(2);
+    expect((await totals()).enrolled).toBe(0);
+
+    await again.click();
+    await page.locator('input[name=password]').fill(setup.password);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await new SyncStatusBar(page).expectWaiting(0);
+    await expectTotals({ enrolled: 2, existing: 0, consultations: 0 });
+    await expectNoPersonalData(page, workers);
+  });
+
   it('Background Sync sends what was saved offline even after the tab is closed (Chromium)', async () => {
     const page = await signedInAtStall();
     const network = new Network(browser.context);

@@ -14,8 +14,9 @@ function describeIssues(error: z.core.$ZodError): { zh: string; en: string } {
   const first = error.issues[0];
   const where = first && first.path.length > 0 ? first.path.join('.') : '';
   const raw = first?.message ?? 'invalid';
-  // Schemas in src/shared carry message keys; say them in each language.
-  const what = (lang: Lang) => (isMessageKey(raw) ? t(lang, raw) : raw);
+  // Schemas in src/shared carry message keys or bare validation codes; say them in each language.
+  const key = isMessageKey(raw) ? raw : isMessageKey(`validation.${raw}`) ? `validation.${raw}` : undefined;
+  const what = (lang: Lang) => (key && isMessageKey(key) ? t(lang, key) : raw);
   return {
     zh: where ? `字段 ${where} 不正确：${what('zh')}` : `请求不正确：${what('zh')}`,
     en: where ? `Field ${where} is invalid: ${what('en')}` : `Invalid request: ${what('en')}`,

@@ -42,14 +42,12 @@ export async function allTables(t: TestApp): Promise<string[]> {
   return rows.rows.map((r) => r.name).sort();
 }
 
-/** Row counts of every table. */
-export async function rowCounts(t: TestApp): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const table of await allTables(t)) {
-    const row = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(t.storage.db);
-    counts[table] = Number(row.rows[0]!.n);
-  }
-  return counts;
+/** Row counts of every table (or of `tables`), in one query. */
+export async function rowCounts(t: TestApp, tables?: string[]): Promise<Record<string, number>> {
+  const names = tables ?? (await allTables(t));
+  const parts = names.map((name) => sql`SELECT ${name} AS name, count(*) AS n FROM ${sql.table(name)}`);
+  const rows = await sql<{ name: string; n: number | string }>`${sql.join(parts, sql` UNION ALL `)}`.execute(t.storage.db);
+  return Object.fromEntries(rows.rows.map((r) => [r.name, Number(r.n)]));
 }
 
 /** A `Date` `days` days from now. */

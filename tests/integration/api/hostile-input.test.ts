@@ -11,7 +11,7 @@ import { createSession } from '../../../src/server/auth/sessions';
 import { today } from '../../../src/server/time';
 import { describeEachEngine, startTestApp, type TestApp } from '../support/engines';
 import { addStall, addUser, seedTree } from '../support/fixtures';
-import { rowCounts } from './helpers';
+import { allTables, rowCounts } from './helpers';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 
@@ -110,8 +110,10 @@ const PLACEHOLDER: World = { t: undefined as never, tokens: { admin: '', staff: 
 
 describeEachEngine('hostile input never gets a 5xx and never writes', (engine) => {
   let w: World;
+  let tables: string[];
   beforeAll(async () => {
     const t = await startTestApp(engine);
+    tables = await allTables(t);
     const tree = await seedTree(t.storage);
     const admin = await addUser(t.storage, tree.city, 'admin');
     const staff = await addUser(t.storage, tree.streets.jianwai, 'staff');
@@ -127,16 +129,15 @@ describeEachEngine('hostile input never gets a 5xx and never writes', (engine) =
     init: RequestInit,
     opts: { mustRefuse?: boolean; mayWriteOn?: (status: number) => readonly string[] } = {},
   ): Promise<number> {
-    const before = await rowCounts(w.t);
+    const before = await rowCounts(w.t, tables);
     const res = await w.t.app.request(path, init);
     const text = await res.text();
     expect(res.status, `${init.method ?? 'GET'} ${path} → ${text.slice(0, 300)}`).toBeLessThan(500);
     if (opts.mustRefuse) expect(res.status, `${path} accepted ${String(init.body).slice(0, 300)}`).toBeGreaterThanOrEqual(400);
     if (res.status >= 400) {
       expect(JSON.parse(text)).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
-      const after = await rowCounts(w.t);
+      const after = await rowCounts(w.t, tables);
       const allowed = new Set(opts.mayWriteOn?.(res.status) ?? []);
-      expect(Object.keys(after)).toEqual(Object.keys(before));
       for (const table of Object.keys(before)) if (!allowed.has(table)) expect(after[table], `${path} wrote to ${table}`).toBe(before[table]);
     }
     return res.status;

@@ -413,6 +413,30 @@ describe('sync engine', () => {
     expect(a.getState().lastSuccessAt).toBe(isoWithOffset(T0));
   });
 
+  it('takes over when the tab that was syncing is closed mid-pass without a word', async () => {
+    const bus = makeBus();
+    let aTalks = true;
+    const aChannel = { post: (m: SyncBroadcast) => aTalks && bus.post(m), subscribe: bus.subscribe };
+    outbox.add(3);
+    server.then(hang);
+    const lock = processLock('closed-tab-lock');
+    const a = engine({ channel: aChannel, lock });
+    const b = engine({ channel: bus, lock });
+    a.start();
+    b.start();
+    await flush();
+    expect(b.getState()).toMatchObject({ syncing: true, waiting: 3 });
+    // Tab A is closed: it falls silent and its lock is released with its request.
+    aTalks = false;
+    a.stop();
+    await flush();
+    outbox.add(1);
+    b.trigger('changed');
+    await advance(4_000);
+    expect(outbox.byStatus('pending')).toHaveLength(0);
+    expect(b.getState()).toMatchObject({ syncing: false, waiting: 0 });
+  });
+
   it('tells other contexts what it is doing, and shows theirs', async () => {
     const bus = makeBus();
     outbox.add(3);
