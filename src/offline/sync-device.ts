@@ -7,7 +7,7 @@ import { z } from 'zod/mini';
 import { applyResults, countPending, noteAttempt, onOutboxChange, takePending } from './outbox';
 import { getLastSyncAt, getSession, markSessionExpired, setLastSyncAt } from './session';
 import { createSyncEngine, type SyncBroadcast, type SyncChannel, type SyncEngine, type SyncEngineDeps, type SyncOutbox, type SyncSessionStore } from './sync-engine';
-import { defaultSyncLock } from './sync-lock';
+import { defaultSyncLock, waitForSyncLock } from './sync-lock';
 
 /** The Background Sync tag the page registers and the worker answers. */
 export const SYNC_TAG = 'ruhui-sync';
@@ -125,11 +125,17 @@ let workerEngine: SyncEngine | undefined;
 
 /**
  * The worker's `sync` event: one pass with no timers (a worker may be stopped between events).
- * Rejects while records still wait for the network or the server, so the browser tries again later.
+ * Rejects while records still wait (network, server, or a lock it never got), so the browser tries
+ * again later.
  */
 export async function runBackgroundSync(): Promise<void> {
   // The browser fires `sync` only when it sees a network: no navigator.onLine second-guessing here.
   workerEngine ??= createSyncEngine(deviceSyncDeps({ isOnline: () => true }));
-  const result = await workerEngine.runOnce('background');
-  if (result.kind === 'retry' || result.kind === 'offline') throw new Error(`records still wait (${result.kind})`);
+  let result = await workerEngine.runOnce('background');
+  if (result.kind === 'busy') {
+    // A tab holds the lock. It may finish, or be closed mid-pass: wait our turn and look again.
+    await waitForSyncLock();
+    result = await workerEngine.runOnce('background');
+  }
+  if (result.kind !== 'done' && result.kind !== 'needs-sign-in') throw new Error(`records still wait (${result.kind})`);
 }

@@ -10,9 +10,15 @@ export const SYNC_LOCK_NAME = 'ruhui-sync';
 /** Runs `fn` holding the lock if nobody holds it; `acquired: false` (and `fn` not run) otherwise. */
 export type SyncLock = <T>(fn: () => Promise<T>) => Promise<{ acquired: true; value: T } | { acquired: false }>;
 
-interface LockManagerLike {
+/** The part of a LockManager that `webLock` uses. */
+interface IfAvailableLocks {
   request<T>(name: string, options: { ifAvailable: true }, callback: (lock: unknown) => Promise<T>): Promise<T>;
 }
+
+/** A context's `navigator.locks`, as far as sync uses it. */
+type LockManagerLike = IfAvailableLocks & {
+  request<T>(name: string, callback: (lock: unknown) => Promise<T>): Promise<T>;
+};
 
 const held = new Set<string>();
 
@@ -30,7 +36,7 @@ export function processLock(name: string = SYNC_LOCK_NAME): SyncLock {
 }
 
 /** A Web Lock over `locks` (a tab's or a worker's `navigator.locks`). */
-export function webLock(locks: LockManagerLike, name: string = SYNC_LOCK_NAME): SyncLock {
+export function webLock(locks: IfAvailableLocks, name: string = SYNC_LOCK_NAME): SyncLock {
   return async <T>(fn: () => Promise<T>) => {
     type Result = { acquired: true; value: T } | { acquired: false };
     return locks.request<Result>(name, { ifAvailable: true }, async (lock) => {
@@ -44,4 +50,17 @@ export function webLock(locks: LockManagerLike, name: string = SYNC_LOCK_NAME): 
 export function defaultSyncLock(name: string = SYNC_LOCK_NAME): SyncLock {
   const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
   return nav?.locks ? webLock(nav.locks, name) : processLock(name);
+}
+
+/**
+ * Resolves once nobody holds the lock (waiting in line for it, then letting go at once): the worker's
+ * `sync` event uses it, so a tab that held the lock and was closed mid-pass never leaves records behind.
+ */
+export async function waitForSyncLock(name: string = SYNC_LOCK_NAME): Promise<void> {
+  const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
+  if (nav?.locks) {
+    await nav.locks.request(name, async () => undefined);
+    return;
+  }
+  while (held.has(name)) await new Promise((resolve) => setTimeout(resolve, 50));
 }

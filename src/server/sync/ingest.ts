@@ -156,6 +156,7 @@ async function ingestRound(
   results: SyncResult[],
 ): Promise<void> {
   // Unknown stalls and stalls outside the caller's subtree are refused.
+  const ts0 = performance.now();
   const stalls = await loadStalls(deps.storage, round);
   const pending: PendingRecord[] = [];
   const byId = new Map<string, Candidate>();
@@ -178,7 +179,9 @@ async function ingestRound(
     byId.set(c.record.id, c);
   }
 
+  const T = ((globalThis as any).__T ??= {}); T.rows = (T.rows ?? 0) + performance.now() - ts0; const ts1 = performance.now();
   const outcomes = await writeBatch(deps.storage.db, deps.storage.engine, pending);
+  T.write = (T.write ?? 0) + performance.now() - ts1;
   for (const { row } of pending) {
     const outcome = outcomes.get(row.id)!;
     results[byId.get(row.id)!.index] =
@@ -231,6 +234,7 @@ export async function ingestBatch(
   };
 
   // Validate each record on its own.
+  const T = ((globalThis as any).__T ??= {}); let ts = performance.now();
   let pending: Candidate[] = [];
   request.records.forEach((input, index) => {
     const v = validateRecord(input, lang);
@@ -238,6 +242,7 @@ export async function ingestBatch(
     else results[index] = { id: rawId(input), status: 'rejected', reason: v.reason };
   });
 
+  T.validate = (T.validate ?? 0) + performance.now() - ts; ts = performance.now();
   // A batch is judged as if its records came one after another. The same id more than once in a
   // batch (a confused client) is rare, so it is handled in rounds: each round stores the first
   // occurrence of each id; a later copy with content already judged gets that answer again (a

@@ -16,9 +16,9 @@
  * so two batches sharing records or people wait for each other but cannot deadlock on PostgreSQL;
  * a deadlock or serialization failure is retried anyway. SQLite's single connection serializes.
  */
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Engine } from '../storage/open';
-import type { Database, RecordsTable } from '../storage/schema';
+import type { Database, MembersTable, RecordsTable } from '../storage/schema';
 
 /** A record ready to store, and the person it enrolls (null for a consultation). */
 export interface PendingRecord {
@@ -32,7 +32,50 @@ export type WriteOutcome = 'accepted' | 'existing_member' | 'duplicate' | 'id_co
 /** SQLite binds at most 32,766 parameters per statement; PostgreSQL 65,535. */
 const MAX_PARAMS = 32_766;
 
-const RECORD_COLUMNS = 18;
+/** The columns of a stored record, in the order the INSERT lists them. */
+const RECORD_COLUMNS = [
+  'id', 'kind', 'stall_id', 'org_id', 'channel', 'occupation', 'topic', 'outcome', 'day', 'created_at',
+  'device_created_at', 'received_at', 'device_id', 'person_hash', 'person_enc', 'services', 'consent', 'fingerprint',
+] as const satisfies readonly (keyof RecordsTable)[];
+const MEMBER_COLUMNS = ['person_hash', 'record_id', 'joined_at'] as const satisfies readonly (keyof MembersTable)[];
+
+/**
+ * The SQL text of the big multi-row inserts, per engine, statement and row count. Kysely turns every
+ * value of a 500-row INSERT into nodes and back into SQL on each call, which costs more than the
+ * insert itself; the text only depends on the row count, so Kysely builds it once and later batches
+ * bind their values to it. A text is kept only after checking that the values we bind are exactly
+ * the parameters Kysely produced for the same rows.
+ */
+const compiledSql = new Map<string, string>();
+const MAX_COMPILED = 64;
+
+/**
+ * Runs a multi-row INSERT of `rows` (objects holding every one of `columns`, none undefined) built by
+ * `build`, through the SQL text cached under `statement` and the row count.
+ */
+async function insertRows<R, Row extends object>(
+  trx: Transaction<Database>,
+  engine: Engine,
+  statement: string,
+  columns: readonly (keyof Row)[],
+  rows: Row[],
+  build: (rows: Row[]) => { compile(): CompiledQuery<R> },
+): Promise<R[]> {
+  const parameters: unknown[] = [];
+  for (const row of rows) for (const column of columns) parameters.push(row[column]);
+  const key = `${engine}:${statement}:${rows.length}`;
+  const sqlText = compiledSql.get(key);
+  if (sqlText !== undefined) return (await trx.executeQuery(CompiledQuery.raw(sqlText, parameters) as CompiledQuery<R>)).rows;
+  // Kysely lists columns in the order the first row names them: hand it rows in `columns` order.
+  const ordered = rows.map((row) => Object.fromEntries(columns.map((column) => [column, row[column]])) as Row);
+  const compiled = build(ordered).compile();
+  const same = compiled.parameters.length === parameters.length && compiled.parameters.every((p, i) => p === parameters[i]);
+  if (same && !parameters.includes(undefined)) {
+    if (compiledSql.size >= MAX_COMPILED) compiledSql.clear();
+    compiledSql.set(key, compiled.sql);
+  }
+  return (await trx.executeQuery(compiled)).rows;
+}
 
 function chunks<T>(items: T[], columns: number): T[][] {
   const size = Math.max(1, Math.floor(MAX_PARAMS / columns));
@@ -60,25 +103,26 @@ export async function writeBatch(db: Kysely<Database>, engine: Engine, records: 
   if (records.length === 0) return new Map();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute((trx) => writeIn(trx, records));
+      return await db.transaction().execute((trx) => writeIn(trx, engine, records));
     } catch (err) {
       if (engine !== 'postgres' || attempt >= ATTEMPTS || !isRetryable(err)) throw err;
     }
   }
 }
 
-async function writeIn(trx: Transaction<Database>, records: PendingRecord[]): Promise<Map<string, WriteOutcome>> {
+async function writeIn(trx: Transaction<Database>, engine: Engine, records: PendingRecord[]): Promise<Map<string, WriteOutcome>> {
   const outcomes = new Map<string, WriteOutcome>();
 
   // 1. Records.
   const inOrder = [...records].sort((a, b) => byText(a.row.id, b.row.id));
-  for (const chunk of chunks(inOrder, RECORD_COLUMNS)) {
-    const stored = await trx
-      .insertInto('records')
-      .values(chunk.map((r) => r.row))
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .execute();
+  for (const chunk of chunks(inOrder, RECORD_COLUMNS.length)) {
+    const stored = await insertRows(trx, engine, 'records', RECORD_COLUMNS, chunk.map((r) => r.row), (rows) =>
+      trx
+        .insertInto('records')
+        .values(rows)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id'),
+    );
     for (const { id } of stored) outcomes.set(id, 'accepted');
   }
 
@@ -93,13 +137,15 @@ async function writeIn(trx: Transaction<Database>, records: PendingRecord[]): Pr
   const joins = [...candidates].sort(([a], [b]) => byText(a, b));
   const joinedAt = new Map(records.map((r) => [r.row.id, r.row.created_at]));
   const joined = new Set<string>();
-  for (const chunk of chunks(joins, 3)) {
-    const rows = await trx
-      .insertInto('members')
-      .values(chunk.map(([hash, id]) => ({ person_hash: hash, record_id: id, joined_at: joinedAt.get(id)! })))
-      .onConflict((oc) => oc.column('person_hash').doNothing())
-      .returning('person_hash')
-      .execute();
+  for (const chunk of chunks(joins, MEMBER_COLUMNS.length)) {
+    const values = chunk.map(([hash, id]): MembersTable => ({ person_hash: hash, record_id: id, joined_at: joinedAt.get(id)! }));
+    const rows = await insertRows(trx, engine, 'members', MEMBER_COLUMNS, values, (rows) =>
+      trx
+        .insertInto('members')
+        .values(rows)
+        .onConflict((oc) => oc.column('person_hash').doNothing())
+        .returning('person_hash'),
+    );
     for (const { person_hash } of rows) joined.add(person_hash);
   }
   for (const [hash, id] of joins) if (!joined.has(hash)) existing.push(id);

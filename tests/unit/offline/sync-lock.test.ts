@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { processLock, webLock } from '../../../src/offline/sync-lock';
+import { processLock, waitForSyncLock, webLock } from '../../../src/offline/sync-lock';
 
 describe('sync lock', () => {
   it('in-process: a second holder is turned away, not queued', async () => {
@@ -34,5 +34,20 @@ describe('sync lock', () => {
     release();
     expect(await first).toEqual({ acquired: true, value: 1 });
     expect(asked[0]).toEqual(['ruhui-sync', { ifAvailable: true }]);
+  });
+
+  it('waits until nobody holds the lock (the worker, after finding a tab holding it)', async () => {
+    const name = `wait-${Math.random()}`;
+    const lock = processLock(name);
+    let release!: () => void;
+    const holder = lock(() => new Promise<void>((r) => (release = r)));
+    let free = false;
+    const waiting = waitForSyncLock(name).then(() => (free = true));
+    await new Promise((r) => setTimeout(r, 120));
+    expect(free).toBe(false);
+    release();
+    await holder;
+    await waiting;
+    expect(free).toBe(true);
   });
 });
