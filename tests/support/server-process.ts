@@ -22,11 +22,15 @@ export interface ServerProcess {
   kill(): Promise<number | null>;
 }
 
-/** Starts the server with `env` added to this process's environment; resolves once it listens. */
+/**
+ * Starts the server with `env` added to this process's environment; resolves once it listens. It runs
+ * on the embedded engine unless `env` names a DATABASE_URL: the test run's own DATABASE_URL points at
+ * a database that in-process tests share schema by schema, never a server process's to write in.
+ */
 export function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/server/main.ts')], {
     cwd: root,
-    env: { ...process.env, PORT: '0', RUHUI_LOG: 'info', ...env },
+    env: { ...process.env, PORT: '0', RUHUI_LOG: 'info', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
