@@ -23,6 +23,11 @@ function post(worker: ServiceWorker, message: ToWorkerMessage): void {
 export async function registerServiceWorker(): Promise<void> {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
   try {
+    // The server's kill switch is on: register nothing, and drop any worker still registered.
+    if (document.querySelector('meta[name="ruhui-sw"][content="retired"]')) {
+      for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
+      return;
+    }
     const registration = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
     // A worker already waiting from an earlier visit: offer it.
     if (registration.waiting && navigator.serviceWorker.controller) setWaiting(registration.waiting);

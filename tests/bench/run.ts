@@ -4,9 +4,11 @@
  */
 import { benchEnrollSave } from './enroll-save';
 import { benchSyncClient } from './sync-client';
+import { benchSyncServer } from './sync-server';
 
 const BENCHES: Record<string, () => Promise<string>> = {
   'enroll-save': () => benchEnrollSave(),
+  'sync-server': () => benchSyncServer(),
   'sync-client': () => benchSyncClient(),
 };
 

@@ -70,4 +70,31 @@ describe('app shell in Chromium', () => {
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(await shell.brandText()).toBe('Ruhui');
   });
+
+  it('retires the worker on every device when the server turns the kill switch on', async () => {
+    const page = await browser.context.newPage();
+    const shell = new AppShell(page);
+    await shell.open(server.url);
+    await shell.waitUntilOfflineReady();
+    expect(await page.evaluate(async () => (await caches.keys()).length)).toBeGreaterThan(0);
+
+    // The same origin (same port) restarted with RUHUI_RETIRE_SW=1: the browser's update check on the
+    // next visit finds the retiring worker, which clears the caches and unregisters itself.
+    const port = server.port;
+    await server.stop();
+    server = await startServerProcess({ RUHUI_DATA_DIR: dataDir, PORT: String(port), RUHUI_RETIRE_SW: '1' });
+    await page.reload();
+    await page.waitForFunction(
+      async () => (await navigator.serviceWorker.getRegistrations()).length === 0 && (await caches.keys()).length === 0,
+      undefined,
+      { timeout: 30_000, polling: 250 },
+    );
+    // The app itself still works online, now without a worker, and registers none again.
+    await page.waitForLoadState('load');
+    await page.reload();
+    expect(await shell.brandText()).toBe('入会');
+    await page.waitForFunction(() => navigator.serviceWorker.controller === null, undefined, { timeout: 10_000 });
+    await page.waitForTimeout(1000);
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)).toBe(0);
+  });
 });

@@ -27,7 +27,13 @@ self.addEventListener('activate', (event) => {
 `;
 
 /** App routes the shell answers (client-side routing). Everything else that is not a file is a 404. */
-const APP_ROUTES = /^\/(admin|dashboard|queue|stall\/[^/]+\/qr)?\/?$/;
+const APP_ROUTES = /^\/(index\.html|admin|dashboard|queue|stall\/[^/]+\/qr)?\/?$/;
+
+/**
+ * While the kill switch is on, the page says so, and the page's service-worker bridge then registers
+ * nothing (else each visit would install the retiring worker again, and reload again).
+ */
+export const RETIRED_MARKER = '<meta name="ruhui-sw" content="retired">';
 
 export function staticRoutes(staticDir: string, retireServiceWorker: boolean): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -39,20 +45,19 @@ export function staticRoutes(staticDir: string, retireServiceWorker: boolean): H
     return c.body(RETIRING_WORKER, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
   });
 
-  if (fs.existsSync(staticDir)) app.use(
-    '*',
-    serveStatic({
-      root: staticDir,
-      onFound: (file, c) => {
-        c.header('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? FOREVER : NEVER_CACHE);
-      },
-    }),
-  );
-
-  app.get('*', async (c) => {
-    if (!APP_ROUTES.test(c.req.path) || !fs.existsSync(indexHtml)) return c.notFound();
-    c.header('Cache-Control', NEVER_CACHE);
-    return c.html(await fs.promises.readFile(indexHtml, 'utf8'));
+  // Cache headers are set once the file is found; names under /assets/ carry their content hash.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.res.status !== 200 || c.res.headers.has('cache-control')) return;
+    c.header('Cache-Control', c.req.path.startsWith('/assets/') ? FOREVER : NEVER_CACHE);
   });
+  // The shell, for every app route (client-side routing), before the file server sees '/'.
+  app.get('*', async (c, next) => {
+    if (!APP_ROUTES.test(c.req.path) || !fs.existsSync(indexHtml)) return next();
+    const html = await fs.promises.readFile(indexHtml, 'utf8');
+    c.header('Cache-Control', NEVER_CACHE);
+    return c.html(retireServiceWorker ? html.replace(/<head[^>]*>/i, (head) => head + RETIRED_MARKER) : html);
+  });
+  if (fs.existsSync(staticDir)) app.use('*', serveStatic({ root: staticDir }));
   return app;
 }

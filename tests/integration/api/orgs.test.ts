@@ -4,7 +4,7 @@ import { describeEachEngine, startTestApp, type TestApp } from '../support/engin
 import { addUser, seedTree } from '../support/fixtures';
 import { client, login, rowCounts } from './helpers';
 
-const BEIJING = fs.readFileSync(new URL('../../../../shared/data/beijing-orgs.csv', import.meta.url));
+const BEIJING = fs.readFileSync(new URL('../../fixtures/beijing-orgs.csv', import.meta.url));
 
 describeEachEngine('the org tree: GET/POST /api/orgs and CSV import', (engine) => {
   let t: TestApp;
