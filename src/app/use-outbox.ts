@@ -3,18 +3,48 @@ import { useEffect, useState } from 'preact/hooks';
 import { localToday } from '../shared/id-number';
 import { counts, listByStatus, onOutboxChange, tallyFor, type OutboxCounts, type OutboxEntry, type OutboxStatus, type Tally } from '../offline/outbox';
 
-/** Re-runs `load` now, on every outbox change, and when the page becomes visible again (the day may have turned). */
+/** Least time between the starts of two reloads of one live view (a sync pass changes the outbox per batch). */
+export const LIVE_REFRESH_MS = 250;
+
+/**
+ * Re-runs `load` now, after outbox changes (in any tab), and when the page becomes visible again (the
+ * day may have turned). Reloads are coalesced: at most one in flight, starts at least LIVE_REFRESH_MS
+ * apart, and changes during a reload or the wait lead to one more (trailing) reload, so the view
+ * always ends on the latest state.
+ */
 function useLive<T>(load: () => Promise<T>, deps: unknown[]): T | null {
   const [value, setValue] = useState<T | null>(null);
   useEffect(() => {
     let alive = true;
-    let seq = 0;
+    let running = false;
+    let again = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let lastStart = -Infinity;
+    const run = () => {
+      timer = undefined;
+      running = true;
+      again = false;
+      lastStart = Date.now();
+      load()
+        .then(
+          (v) => alive && setValue(v),
+          () => undefined,
+        )
+        .finally(() => {
+          running = false;
+          if (again) refresh();
+        });
+    };
     const refresh = () => {
-      const mine = ++seq;
-      load().then(
-        (v) => alive && mine === seq && setValue(v),
-        () => undefined,
-      );
+      if (!alive) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      if (timer !== undefined) return;
+      const wait = lastStart + LIVE_REFRESH_MS - Date.now();
+      if (wait <= 0) run();
+      else timer = setTimeout(run, wait);
     };
     refresh();
     const off = onOutboxChange(refresh);
@@ -22,6 +52,7 @@ function useLive<T>(load: () => Promise<T>, deps: unknown[]): T | null {
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       alive = false;
+      if (timer !== undefined) clearTimeout(timer);
       off();
       document.removeEventListener('visibilitychange', onVisible);
     };

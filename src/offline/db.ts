@@ -18,7 +18,7 @@ import type { Occupation, Reason, RecordT, SyncStatus, Topic } from '../shared/r
 /** The database's name on every device. */
 export const DB_NAME = 'ruhui';
 /** The current schema version; bump it and add an `if (oldVersion < n)` step, never edit an old step. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** Where a record stands on this device. */
 export type OutboxStatus = 'pending' | 'sent' | 'rejected';
@@ -92,7 +92,7 @@ export interface MetaValues {
 }
 export type MetaKey = keyof MetaValues;
 
-/** Version 2 (current). */
+/** Version 3 (current). */
 export interface RuhuiDB extends DBSchema {
   outbox: {
     key: string;
@@ -106,6 +106,8 @@ export interface RuhuiDB extends DBSchema {
       'by-stall-day': [string, string];
       /** v2: the same person twice on this device (only records still holding their data). */
       'by-id-number': string;
+      /** v3: the tally counted per kind and status, without reading records. */
+      'by-stall-day-kind-status': [string, string, RecordT['kind'], OutboxStatus];
     };
   };
   session: { key: 'current'; value: DeviceSession };
@@ -139,6 +141,10 @@ async function upgrade(db: IDBPDatabase<RuhuiDB>, oldVersion: number, tx: Upgrad
       if (entry.day !== day || entry.queuedAt !== queuedAt) await cursor.update({ ...entry, day, queuedAt });
       cursor = await cursor.continue();
     }
+  }
+  if (oldVersion < 3) {
+    // v3 counts the tally with index counts instead of reading every record of the stall and day.
+    tx.objectStore('outbox').createIndex('by-stall-day-kind-status', ['stallId', 'day', 'kind', 'status']);
   }
 }
 

@@ -305,11 +305,27 @@ export interface OutboxCounts {
   rejected: number;
 }
 
-/** Counts per status, read in one transaction. */
-export async function counts(): Promise<OutboxCounts> {
+async function readCounts(): Promise<OutboxCounts> {
   const index = (await getDB()).transaction('outbox').store.index('by-status');
   const [pending, sent, rejected] = await Promise.all([index.count('pending'), index.count('sent'), index.count('rejected')]);
   return { pending, sent, rejected };
+}
+
+/** A read started in the current synchronous run (e.g. by every listener of one change): shared. */
+let countsNow: Promise<OutboxCounts> | null = null;
+
+/**
+ * Counts per status, read in one transaction. Calls in one synchronous run (a change's listeners and
+ * the marker) share one read, which starts after that change: an index count walks the whole range.
+ */
+export function counts(): Promise<OutboxCounts> {
+  if (countsNow) return countsNow;
+  const read = readCounts();
+  countsNow = read;
+  queueMicrotask(() => {
+    if (countsNow === read) countsNow = null;
+  });
+  return read;
 }
 
 /** How many entries are pending: one index count (the sync engine asks before every batch). */
@@ -323,16 +339,20 @@ export interface Tally {
   consultations: number;
 }
 
-/** Enrollments and consultations made on this device for `stallId` on local `day`; rejected records (still to be fixed) are not counted. */
+/**
+ * Enrollments and consultations made on this device for `stallId` on local `day`; rejected records
+ * (still to be fixed) are not counted. Four index counts in one transaction: no record is read.
+ */
 export async function tallyFor(stallId: string, day: string): Promise<Tally> {
-  const entries = await (await getDB()).getAllFromIndex('outbox', 'by-stall-day', IDBKeyRange.only([stallId, day]));
-  const tally: Tally = { enrolled: 0, consultations: 0 };
-  for (const e of entries) {
-    if (e.status === 'rejected') continue;
-    if (e.kind === 'enrollment') tally.enrolled++;
-    else tally.consultations++;
-  }
-  return tally;
+  const index = (await getDB()).transaction('outbox').store.index('by-stall-day-kind-status');
+  const count = (kind: RecordT['kind'], status: OutboxStatus) => index.count(IDBKeyRange.only([stallId, day, kind, status]));
+  const [enrolledPending, enrolledSent, consultPending, consultSent] = await Promise.all([
+    count('enrollment', 'pending'),
+    count('enrollment', 'sent'),
+    count('consultation', 'pending'),
+    count('consultation', 'sent'),
+  ]);
+  return { enrolled: enrolledPending + enrolledSent, consultations: consultPending + consultSent };
 }
 
 /** A record on this device for the same ID number (pending or rejected: sent ones keep no ID number), except `exceptId`. */
@@ -354,16 +374,38 @@ function storage(): Storage | null {
   }
 }
 
-/** Writes the count of waiting (pending + rejected) records to localStorage; a no-op where there is none (service worker). */
-export async function refreshPendingMarker(): Promise<void> {
-  const store = storage();
-  if (!store) return;
+async function writeMarker(store: Storage): Promise<void> {
   try {
     const c = await counts();
     store.setItem(PENDING_MARKER_KEY, String(c.pending + c.rejected));
   } catch {
     // The marker is a safety net; failing to update it must never fail a save.
   }
+}
+
+let markerRun: Promise<void> | null = null;
+let markerAgain: Promise<void> | null = null;
+
+/**
+ * Writes the count of waiting (pending + rejected) records to localStorage; a no-op where there is
+ * none (service worker). Coalesced: at most one count in flight, and calls meanwhile share one more
+ * that starts after it, so the marker always ends on the latest state.
+ */
+export function refreshPendingMarker(): Promise<void> {
+  const store = storage();
+  if (!store) return Promise.resolve();
+  if (!markerRun) {
+    const run = writeMarker(store).finally(() => {
+      if (markerRun === run) markerRun = null;
+    });
+    markerRun = run;
+    return run;
+  }
+  markerAgain ??= markerRun.then(() => {
+    markerAgain = null;
+    return refreshPendingMarker();
+  });
+  return markerAgain;
 }
 
 /**

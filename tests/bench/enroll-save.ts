@@ -60,7 +60,7 @@ async function saveAndTime(page: Page): Promise<number> {
 /** One bare put of a copy of the last outbox entry into a scratch database, awaiting its commit. */
 async function barePut(page: Page, durability: 'strict' | 'default'): Promise<number> {
   return page.evaluate(async (durability) => {
-    const open = (name: string, version: number, upgrade?: (db: IDBDatabase) => void) =>
+    const open = (name: string, version?: number, upgrade?: (db: IDBDatabase) => void) =>
       new Promise<IDBDatabase>((resolve, reject) => {
         const req = indexedDB.open(name, version);
         req.onupgradeneeded = () => upgrade?.(req.result);
@@ -69,7 +69,7 @@ async function barePut(page: Page, durability: 'strict' | 'default'): Promise<nu
       });
     const w = window as unknown as { __bench?: { db: IDBDatabase; entry: Record<string, unknown> } };
     if (!w.__bench) {
-      const ruhui = await open('ruhui', 2);
+      const ruhui = await open('ruhui');
       const entry = await new Promise<Record<string, unknown>>((resolve) => {
         const req = ruhui.transaction('outbox').objectStore('outbox').index('by-status-queued').openCursor(null, 'prev');
         req.onsuccess = () => resolve(req.result!.value as Record<string, unknown>);

@@ -23,8 +23,8 @@ async function openV1() {
 }
 
 describe('schema migrations', () => {
-  it('is at version 2', () => {
-    expect(DB_VERSION).toBe(2);
+  it('is at version 3', () => {
+    expect(DB_VERSION).toBe(3);
   });
 
   it('upgrading from version 1 keeps every record, session and setting, and indexes them', async () => {
@@ -62,6 +62,47 @@ describe('schema migrations', () => {
     }
     expect((await getSession())?.user).toEqual(user);
     expect((await getChosenStall())?.name).toBe('望京摊位');
+  });
+
+  it('upgrading from version 2 keeps every record and counts the tally from the new index', async () => {
+    const v2 = await openDB(DB_NAME, 2, {
+      upgrade(db) {
+        const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
+        outbox.createIndex('by-status', 'status');
+        outbox.createIndex('by-status-queued', ['status', 'queuedAt']);
+        outbox.createIndex('by-stall-day', ['stallId', 'day']);
+        outbox.createIndex('by-id-number', 'record.person.idNumber');
+        db.createObjectStore('session');
+        db.createObjectStore('stalls', { keyPath: 'id' });
+        db.createObjectStore('meta');
+      },
+    });
+    const queuedAt = Date.parse(AT);
+    const base = { stallId: STALL, day: '2026-11-05', createdAt: AT, queuedAt, attempts: 0, updatedAt: 1 };
+    const pending = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? consultation('health') : enrollment(i + 1)));
+    for (const record of pending) await v2.put('outbox', { ...base, id: record.id, kind: record.kind, status: 'pending', record });
+    const rejected = enrollment(200);
+    await v2.put('outbox', {
+      ...base, id: rejected.id, kind: 'enrollment', status: 'rejected', record: rejected,
+      reason: { code: 'id_checksum', field: 'person.idNumber', message: 'x' },
+    });
+    await v2.put('outbox', {
+      ...base, id: 'sent-1', kind: 'consultation', status: 'sent',
+      receipt: { id: 'sent-1', kind: 'consultation', topic: 'health', at: AT, status: 'accepted' },
+    });
+    await v2.put('outbox', { ...base, id: 'other-day', kind: 'enrollment', day: '2026-11-06', status: 'sent',
+      receipt: { id: 'other-day', kind: 'enrollment', maskedName: '李*', occupation: 'courier', at: AT, status: 'accepted' } });
+    await v2.put('meta', STALL, 'stallId');
+    v2.close();
+
+    const db = await getDB();
+    expect(db.version).toBe(DB_VERSION);
+    expect([...db.transaction('outbox').store.indexNames]).toContain('by-stall-day-kind-status');
+    expect(await db.count('outbox')).toBe(15);
+    expect(await counts()).toEqual({ pending: 12, sent: 2, rejected: 1 });
+    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 8, consultations: 5 });
+    expect(await tallyFor(STALL, '2026-11-06')).toEqual({ enrolled: 1, consultations: 0 });
+    expect((await findByIdNumber(rejected.person.idNumber))?.id).toBe(rejected.id);
   });
 });
 
