@@ -159,7 +159,8 @@ describe('sync in Chromium', () => {
     await network.restore();
     const again = page.locator('.banner').getByRole('button', { name: '重新登录' });
     await again.waitFor({ timeout: 30_000 });
-    expect(await new SyncStatusBar(page).text()).toContain('需要重新登录');
+    // The banner and the status line come from the same state, but render in separate updates.
+    await expect.poll(() => new SyncStatusBar(page).text(), { timeout: 10_000 }).toContain('需要重新登录');
     expect((await outboxEntries(page)).filter((e) => e.status === 'pending')).toHaveLength(2);
     expect((await totals()).enrolled).toBe(0);
 
