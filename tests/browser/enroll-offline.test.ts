@@ -1,57 +1,33 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
+import type { ServerProcess } from '../support/server-process';
 import { AppShell } from './pages/app-shell';
 import { EnrollPage } from './pages/enroll-page';
 import { Network } from './pages/network';
 import { QueuePage } from './pages/queue-page';
 import { SignInPage } from './pages/sign-in-page';
 import { StallPicker } from './pages/stall-picker';
-import { setUpStall, type StallSetup } from './support/api-setup';
+import type { StallSetup } from './support/api-setup';
 import { seriousA11yViolations } from './support/axe';
-import { launchBrowser, type BrowserSession } from './support/chromium';
+import type { BrowserSession } from './support/chromium';
+import { startStallWorld, type StallWorld } from './support/stall-world';
 import { residentId, withWrongCheckChar, worker } from './support/workers';
 
 const ADMIN_PASSWORD = 'admin-password-1';
 
 describe('the stall app in Chromium', () => {
+  let world: StallWorld;
   let server: ServerProcess;
   let browser: BrowserSession;
-  let dataDir: string;
   let setup: StallSetup;
 
   beforeEach(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-browser-'));
-    server = await startServerProcess({ RUHUI_DATA_DIR: dataDir, RUHUI_ADMIN_PASSWORD: ADMIN_PASSWORD });
-    setup = await setUpStall(server.url, ADMIN_PASSWORD);
-    browser = await launchBrowser();
-    // Headless Chromium grants persistent storage only with the permission (TOOLCHAIN.md).
-    const cdp = await browser.context.browser()?.newBrowserCDPSession();
-    await cdp?.send('Browser.grantPermissions', { origin: server.url, permissions: ['durableStorage'] });
+    world = await startStallWorld(ADMIN_PASSWORD);
+    ({ server, browser, setup } = world);
   });
 
-  afterEach(async () => {
-    await browser?.close();
-    await server?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterEach(async () => world?.close());
 
-  /** First visit online: the worker installs, the staff signs in and picks today's stall. */
-  async function signedInAtStall(): Promise<Page> {
-    const page = await browser.context.newPage();
-    const shell = new AppShell(page);
-    await shell.open(server.url);
-    await shell.waitUntilOfflineReady();
-    const signIn = new SignInPage(page);
-    await signIn.waitUntilShown();
-    await signIn.signIn(setup.username, setup.password);
-    await new StallPicker(page).choose(setup.stall.name);
-    await new EnrollPage(page).waitUntilShown();
-    return page;
-  }
+  const signedInAtStall = () => world.signedInAtStall();
 
   it('enrolls three workers and records two consultations offline; all five survive closing the page', async () => {
     const page = await signedInAtStall();

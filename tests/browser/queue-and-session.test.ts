@@ -1,49 +1,33 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
-import { AppShell } from './pages/app-shell';
+import type { ServerProcess } from '../support/server-process';
 import { EnrollPage } from './pages/enroll-page';
 import { Network } from './pages/network';
 import { QueuePage } from './pages/queue-page';
 import { SignInPage } from './pages/sign-in-page';
-import { StallPicker } from './pages/stall-picker';
-import { setUpStall, type StallSetup } from './support/api-setup';
-import { launchBrowser, type BrowserSession } from './support/chromium';
+import type { StallSetup } from './support/api-setup';
+import type { BrowserSession } from './support/chromium';
+import { startStallWorld, type StallWorld } from './support/stall-world';
 import { deleteDeviceDatabase, rejectPendingEnrollments } from './support/outbox-fault';
 import { worker } from './support/workers';
 
 const ADMIN_PASSWORD = 'admin-password-1';
 
 describe('queue, session and storage in Chromium', () => {
+  let world: StallWorld;
   let server: ServerProcess;
   let browser: BrowserSession;
-  let dataDir: string;
   let setup: StallSetup;
 
   beforeEach(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-browser-'));
-    server = await startServerProcess({ RUHUI_DATA_DIR: dataDir, RUHUI_ADMIN_PASSWORD: ADMIN_PASSWORD });
-    setup = await setUpStall(server.url, ADMIN_PASSWORD);
-    browser = await launchBrowser();
-    const cdp = await browser.context.browser()?.newBrowserCDPSession();
-    await cdp?.send('Browser.grantPermissions', { origin: server.url, permissions: ['durableStorage'] });
+    world = await startStallWorld(ADMIN_PASSWORD);
+    ({ server, browser, setup } = world);
   });
 
-  afterEach(async () => {
-    await browser?.close();
-    await server?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterEach(async () => world?.close());
 
   async function signedInAtStall(): Promise<Page> {
-    const page = await browser.context.newPage();
-    await new AppShell(page).open(server.url);
-    await new SignInPage(page).signIn(setup.username, setup.password);
-    await new StallPicker(page).choose(setup.stall.name);
-    await new EnrollPage(page).waitUntilShown();
+    const page = await world.signedInAtStall();
     // Offline from here on: records stay in the queue as saved.
     await new Network(browser.context).drop();
     return page;

@@ -1,0 +1,57 @@
+/**
+ * The usual world of a stall-app browser test: a real server on a temp data folder, an org, a staff
+ * user and today's stall made through the API as admin, and a fresh Chromium profile that may keep
+ * storage persistent (headless Chromium grants it only with the permission; TOOLCHAIN.md).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { startServerProcess, type ServerProcess } from '../../support/server-process';
+import { AppShell } from '../pages/app-shell';
+import { EnrollPage } from '../pages/enroll-page';
+import { SignInPage } from '../pages/sign-in-page';
+import { StallPicker } from '../pages/stall-picker';
+import { setUpStall, type StallSetup } from './api-setup';
+import { launchBrowser, type BrowserSession } from './chromium';
+
+export interface StallWorld {
+  server: ServerProcess;
+  browser: BrowserSession;
+  setup: StallSetup;
+  /** First visit online: the worker installs, the staff signs in and picks today's stall. */
+  signedInAtStall(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startStallWorld(adminPassword: string): Promise<StallWorld> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-browser-'));
+  const server = await startServerProcess({ RUHUI_DATA_DIR: dataDir, RUHUI_ADMIN_PASSWORD: adminPassword });
+  const setup = await setUpStall(server.url, adminPassword);
+  const browser = await launchBrowser();
+  const cdp = await browser.context.browser()?.newBrowserCDPSession();
+  await cdp?.send('Browser.grantPermissions', { origin: server.url, permissions: ['durableStorage'] });
+
+  return {
+    server,
+    browser,
+    setup,
+    async signedInAtStall() {
+      const page = await browser.context.newPage();
+      const shell = new AppShell(page);
+      await shell.open(server.url);
+      await shell.waitUntilOfflineReady();
+      const signIn = new SignInPage(page);
+      await signIn.waitUntilShown();
+      await signIn.signIn(setup.username, setup.password);
+      await new StallPicker(page).choose(setup.stall.name);
+      await new EnrollPage(page).waitUntilShown();
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
