@@ -14,14 +14,12 @@ import { statsResponseSchema } from '../../src/shared/stats';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { consultation, enrollment } from '../support/records';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
-import { AppShell } from './pages/app-shell';
 import { EnrollPage } from './pages/enroll-page';
 import { Network } from './pages/network';
-import { SignInPage } from './pages/sign-in-page';
-import { StallPicker } from './pages/stall-picker';
 import { SyncStatusBar } from './pages/sync-status';
 import { serverToday, setUpStall, type StallSetup } from './support/api-setup';
 import { launchBrowser, type BrowserSession } from './support/chromium';
+import { signInAtStall } from './support/stall-world';
 import { outboxEntries, queueRaw } from './support/device-db';
 import { worker } from './support/workers';
 
@@ -88,16 +86,7 @@ describe('sync in Chromium', () => {
 
   /** First visit online: the worker installs, the staff signs in and picks today's stall. */
   async function signedInAtStall(page?: Page): Promise<Page> {
-    page ??= await browser.context.newPage();
-    const shell = new AppShell(page);
-    await shell.open(origin);
-    await shell.waitUntilOfflineReady();
-    const signIn = new SignInPage(page);
-    await signIn.waitUntilShown();
-    await signIn.signIn(setup.username, setup.password);
-    await new StallPicker(page).choose(setup.stall.name);
-    await new EnrollPage(page).waitUntilShown();
-    return page;
+    return signInAtStall(page ?? (await browser.context.newPage()), origin, setup);
   }
 
   /** The device holds no ID number or phone of these workers, in any form. */

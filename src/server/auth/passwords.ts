@@ -38,5 +38,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return crypto.timingSafeEqual(actual, expected);
 }
 
-/** A hash of a random password, to spend the same time on unknown users as on known ones. */
-export const DUMMY_HASH_PROMISE: Promise<string> = hashPassword(crypto.randomBytes(16).toString('hex'));
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * A hash of a random password, to spend the same time on unknown users as on known ones. Made on
+ * first use, not at start: most processes (tests, CLI) never need it.
+ */
+export function dummyPasswordHash(): Promise<string> {
+  return (dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex')));
+}

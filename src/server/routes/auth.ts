@@ -3,7 +3,7 @@ import { loginBodySchema, normalizeUsername, type LoginResponse } from '../../sh
 import type { AppDeps } from '../app';
 import { audit, pseudonym } from '../audit';
 import { currentUser, requireRole } from '../auth/middleware';
-import { DUMMY_HASH_PROMISE, verifyPassword } from '../auth/passwords';
+import { dummyPasswordHash, verifyPassword } from '../auth/passwords';
 import { createSession, revokeSession } from '../auth/sessions';
 import { beginAttempt, succeeded } from '../auth/throttle';
 import { clientAddress } from '../http/client-address';
@@ -38,7 +38,7 @@ export function authRoutes({ storage, keys, config }: AppDeps): Hono<AppEnv> {
       }
       // Failed sign-ins under a name nobody has are kept as a pseudonym: the name may be a phone number.
       const target = user ? `user:${user.id}` : `username:${pseudonym(keys.pseudonym, `username:${username}`)}`;
-      const ok = await verifyPassword(body.password, user?.password_hash ?? (await DUMMY_HASH_PROMISE));
+      const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()));
       if (!ok || !user) {
         await audit(db, { userId: user?.id ?? null, action: 'auth.login_failed', target });
         // This failure locks the name (or the address) for the window: say so once.

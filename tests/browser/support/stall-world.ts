@@ -24,6 +24,19 @@ export interface StallWorld {
   close(): Promise<void>;
 }
 
+/** First visit online at `origin`: the worker installs, the staff signs in and picks today's stall. */
+export async function signInAtStall(page: Page, origin: string, setup: StallSetup): Promise<Page> {
+  const shell = new AppShell(page);
+  await shell.open(origin);
+  await shell.waitUntilOfflineReady();
+  const signIn = new SignInPage(page);
+  await signIn.waitUntilShown();
+  await signIn.signIn(setup.username, setup.password);
+  await new StallPicker(page).choose(setup.stall.name);
+  await new EnrollPage(page).waitUntilShown();
+  return page;
+}
+
 export async function startStallWorld(adminPassword: string): Promise<StallWorld> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-browser-'));
   const server = await startServerProcess({ RUHUI_DATA_DIR: dataDir, RUHUI_ADMIN_PASSWORD: adminPassword });
@@ -37,16 +50,7 @@ export async function startStallWorld(adminPassword: string): Promise<StallWorld
     browser,
     setup,
     async signedInAtStall() {
-      const page = await browser.context.newPage();
-      const shell = new AppShell(page);
-      await shell.open(server.url);
-      await shell.waitUntilOfflineReady();
-      const signIn = new SignInPage(page);
-      await signIn.waitUntilShown();
-      await signIn.signIn(setup.username, setup.password);
-      await new StallPicker(page).choose(setup.stall.name);
-      await new EnrollPage(page).waitUntilShown();
-      return page;
+      return signInAtStall(await browser.context.newPage(), server.url, setup);
     },
     async close() {
       await browser.close();
