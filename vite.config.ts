@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompress } from './scripts/precompress';
 
 const { version } = JSON.parse(fs.readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -46,7 +47,24 @@ export default defineConfig({
         ],
       },
     }),
+    // The join page is not the installable app: no manifest link on it (one request fewer on a weak line).
+    {
+      name: 'join-page-without-manifest',
+      enforce: 'post',
+      transformIndexHtml: {
+        order: 'post',
+        handler: (html, ctx) => (ctx.filename.endsWith('join.html') ? html.replace(/\s*<link rel="manifest"[^>]*>/, '') : html),
+      },
+    },
+    // Last: brotli and gzip beside every built text file, the service worker's included.
+    precompress(),
   ],
+  build: {
+    rollupOptions: {
+      // Two pages: the staff app, and the self-registration page workers open from a stall's QR code.
+      input: { main: 'index.html', join: 'join.html' },
+    },
+  },
   server: {
     // `npm run dev`: the API comes from a Ruhui server on its default port.
     proxy: { '/api': 'http://127.0.0.1:8080' },

@@ -18,8 +18,21 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // Property runs take a few hundred ms alone; room for a loaded machine, so time never fails a test.
+          testTimeout: 30_000,
         },
       },
+      // The unit suite again in the zones a "day" is hard in: the configured one (UTC+8), and a
+      // +05:45 one (whole-hour arithmetic fails there); a UTC machine alone would pass trivially.
+      ...(['Asia/Shanghai', 'Asia/Kathmandu'] as const).map((tz) => ({
+        test: {
+          name: `unit ${tz}`,
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'node',
+          env: { TZ: tz },
+          testTimeout: 30_000,
+        },
+      })),
       {
         test: {
           name: 'integration',

@@ -25,7 +25,8 @@ if (!isDebian || !isRoot) {
 console.error('Chromium not found: installing Debian\'s chromium package (about a minute)…');
 const apt = (args) => execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 apt(['update']);
-apt(['install', '-y', '-o', 'DPkg::Lock::Timeout=900', 'chromium']);
+// A CJK font too: without one every Chinese glyph in a screenshot is a box.
+apt(['install', '-y', '-o', 'DPkg::Lock::Timeout=900', 'chromium', 'fonts-wqy-microhei']);
 if (!fs.existsSync('/usr/bin/chromium')) {
   console.error('apt-get finished but /usr/bin/chromium is still missing.');
   process.exit(1);

@@ -7,10 +7,9 @@ import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { runBackgroundSync, SYNC_TAG } from '../src/offline/sync-device';
-import { toWorkerMessage, type FromWorkerMessage } from '../src/shared/sw-messages';
+import { toWorkerMessage } from '../src/shared/sw-messages';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
-declare const __APP_VERSION__: string;
 /** Background Sync's event (Chromium only; not in TypeScript's lib). */
 interface SyncEvent extends ExtendableEvent {
   readonly tag: string;
@@ -36,11 +35,6 @@ self.addEventListener('message', (event) => {
     case 'skip-waiting':
       void self.skipWaiting();
       break;
-    case 'get-version': {
-      const reply: FromWorkerMessage = { type: 'version', version: __APP_VERSION__ };
-      event.source?.postMessage(reply);
-      break;
-    }
   }
 });
 

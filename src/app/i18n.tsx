@@ -1,10 +1,21 @@
 /**
  * The app's language: zh by default, English a tap away, remembered on the device. Components read
- * `useT()`; the <html lang> follows the choice so screen readers pronounce it right.
+ * `useLang()`; the <html lang> follows the choice so screen readers pronounce it right.
  */
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
-import { t, type Lang, type MessageKey } from '../shared/i18n';
+import { addMessages, t } from '../shared/i18n/catalogue';
+import { app } from '../shared/i18n/app';
+import { common } from '../shared/i18n/common';
+import type { Lang } from '../shared/i18n/define';
+import type { MessageKey } from '../shared/i18n/keys';
+import { ownership } from '../shared/i18n/ownership';
+import { qrLink } from '../shared/i18n/qr-link';
+import { roles } from '../shared/i18n/roles';
+import { syncStatus } from '../shared/i18n/sync-status';
+
+// The app shell's words (top bar, menu, sign-in, stall, form, queue); admin, dashboard and QR screens add theirs when they load.
+addMessages(common, app, ownership, qrLink, roles, syncStatus);
 
 const STORAGE_KEY = 'ruhui.lang';
 

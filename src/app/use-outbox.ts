@@ -1,7 +1,9 @@
 /** Live views of the outbox for the screens: they refresh on every change in any tab (or the worker). */
 import { useEffect, useState } from 'preact/hooks';
-import { localToday } from '../shared/id-number';
-import { counts, listByStatus, onOutboxChange, tallyFor, type OutboxCounts, type OutboxEntry, type OutboxStatus, type Tally } from '../offline/outbox';
+import { listByStatus, type OutboxEntry, type OutboxStatus } from '../offline/outbox';
+import { onOutboxChange } from '../offline/outbox-channel';
+import { counts, ownCounts, tallyFor, type OutboxCounts, type OwnCounts, type Tally } from '../offline/outbox-counts';
+import { localToday } from '../shared/local-time';
 
 /** Least time between the starts of two reloads of one live view (a sync pass changes the outbox per batch). */
 export const LIVE_REFRESH_MS = 250;
@@ -71,7 +73,12 @@ export function useTally(stallId: string): Tally | null {
   return useLive(() => tallyFor(stallId, localToday()), [stallId]);
 }
 
-/** Entries of one status, newest first. */
-export function useOutboxList(status: OutboxStatus, limit: number): OutboxEntry[] | null {
-  return useLive(() => listByStatus(status, { limit }), [status, limit]);
+/** Entries of one status, newest first; with `owner`, only that user's (others' are never shown). */
+export function useOutboxList(status: OutboxStatus, limit: number, owner?: string): OutboxEntry[] | null {
+  return useLive(() => listByStatus(status, { limit, owner }), [status, limit, owner]);
+}
+
+/** The signed-in user's counts per status, and how many records of others wait (null while loading). */
+export function useOwnCounts(owner: string | null): OwnCounts | null {
+  return useLive(() => ownCounts(owner), [owner]);
 }

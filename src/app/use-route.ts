@@ -1,7 +1,7 @@
 /**
  * A router of a few lines: the path and query of the current URL, `navigate()` with the History
  * API, and a click handler for same-origin links. The server (and, offline, the service worker)
- * answers every app route with the same shell: `/`, `/queue`, `/admin`, `/dashboard`, `/stall/:id/qr`.
+ * answers every app route with the same shell: `/`, `/queue`, `/admin`, `/audit`, `/dashboard`, `/stall/:id/qr`.
  */
 import { useEffect, useState } from 'preact/hooks';
 

@@ -1,7 +1,7 @@
 /** The cached stalls and the one chosen for today, as a hook. */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { localToday } from '../shared/id-number';
 import { chooseStall, getChosenStall, listCachedStalls, type CachedStall } from '../offline/stalls';
+import { localToday } from '../shared/local-time';
 
 export interface StallsState {
   loaded: boolean;

@@ -14,11 +14,12 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { Occupation, Reason, RecordT, SyncStatus, Topic } from '../shared/records';
+import type { StallView, UserView } from '../shared/accounts';
 
 /** The database's name on every device. */
 export const DB_NAME = 'ruhui';
 /** The current schema version; bump it and add an `if (oldVersion < n)` step, never edit an old step. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** Where a record stands on this device. */
 export type OutboxStatus = 'pending' | 'sent' | 'rejected';
@@ -34,7 +35,18 @@ export interface Receipt {
   /** The record's createdAt. */
   at: string;
   status: Exclude<SyncStatus, 'rejected'>;
+  /** On a `duplicate`: what the record was the first time (the server says so since v4). */
+  outcome?: 'accepted' | 'existing_member';
 }
+
+/**
+ * How a record counts in the tally: a new member (pending ones too, until the server says
+ * otherwise), an already-member, a consultation, or not at all (rejected, still to be fixed).
+ */
+export type TallyKind = 'joined' | 'existing' | 'consultation' | 'none';
+
+/** The owner of records saved before owners were kept and with nobody signed in: nobody's, until adopted. */
+export const UNKNOWN_OWNER = '';
 
 /** One record in the outbox. `record` is present while pending or rejected, and dropped once sent. */
 export interface OutboxEntry {
@@ -53,15 +65,18 @@ export interface OutboxEntry {
   /** How many times the sync engine has sent it. */
   attempts: number;
   updatedAt: number;
+  /**
+   * v4: the user id of who saved it: it is sent only under their session (or adopted by an explicit
+   * action). Entries from before v4 belong to the user signed in when the upgrade ran, else UNKNOWN_OWNER.
+   */
+  owner: string;
+  /** v4: how it counts in the tally (kept in step with status and receipt). */
+  tally: TallyKind;
 }
 
 /** The signed-in user as the server describes it (`POST /api/auth/login`). */
-export interface SessionUser {
-  id: string;
-  username: string;
-  role: 'staff' | 'supervisor' | 'admin';
-  orgId: string;
-}
+/** The signed-in user, as the API shows one. */
+export type SessionUser = UserView;
 
 /** The device session: kept for weeks; `expired` once the server refused the token (records stay). */
 export interface DeviceSession {
@@ -73,16 +88,8 @@ export interface DeviceSession {
   expired?: boolean;
 }
 
-/** A stall as `GET /api/me` lists it. */
-export interface CachedStall {
-  id: string;
-  name: string;
-  orgId: string;
-  date: string;
-  location?: string;
-  joinUrl?: string;
-  joinToken?: string;
-}
+/** A stall as `GET /api/me` lists it, kept on the device (a stall cached before join links has none). */
+export type CachedStall = Pick<StallView, 'id' | 'name' | 'orgId' | 'date'> & Partial<Pick<StallView, 'joinUrl' | 'joinToken'>> & { location?: string };
 
 /** Keys of the `meta` store and the type each holds. */
 export interface MetaValues {
@@ -108,6 +115,10 @@ export interface RuhuiDB extends DBSchema {
       'by-id-number': string;
       /** v3: the tally counted per kind and status, without reading records. */
       'by-stall-day-kind-status': [string, string, RecordT['kind'], OutboxStatus];
+      /** v4: one user's records by status, oldest first: what the engine may send under their session. */
+      'by-owner-status-queued': [string, OutboxStatus, number];
+      /** v4: the tally: new members, already-members and consultations apart. */
+      'by-stall-day-tally': [string, string, TallyKind];
     };
   };
   session: { key: 'current'; value: DeviceSession };
@@ -146,6 +157,30 @@ async function upgrade(db: IDBPDatabase<RuhuiDB>, oldVersion: number, tx: Upgrad
     // v3 counts the tally with index counts instead of reading every record of the stall and day.
     tx.objectStore('outbox').createIndex('by-stall-day-kind-status', ['stallId', 'day', 'kind', 'status']);
   }
+  if (oldVersion < 4) {
+    // v4 keeps who saved each record. Older entries belong to whoever is signed in on the device now
+    // (the last user to sign in; records were always saved under the session of the time); with nobody
+    // signed in they are nobody's: shown to every user as others' records, sent only once adopted.
+    const outbox = tx.objectStore('outbox');
+    outbox.createIndex('by-owner-status-queued', ['owner', 'status', 'queuedAt']);
+    outbox.createIndex('by-stall-day-tally', ['stallId', 'day', 'tally']);
+    const session = await tx.objectStore('session').get('current');
+    const owner = session?.user.id ?? UNKNOWN_OWNER;
+    let cursor = await outbox.openCursor();
+    while (cursor) {
+      const entry = cursor.value as Omit<OutboxEntry, 'owner' | 'tally'> & Partial<Pick<OutboxEntry, 'owner' | 'tally'>>;
+      await cursor.update({ ...entry, owner: entry.owner ?? owner, tally: entry.tally ?? tallyKind(entry) });
+      cursor = await cursor.continue();
+    }
+  }
+}
+
+/** How an entry counts in the tally, from its status and receipt. */
+export function tallyKind(entry: Pick<OutboxEntry, 'kind' | 'status' | 'receipt'>): TallyKind {
+  if (entry.status === 'rejected') return 'none';
+  if (entry.kind === 'consultation') return 'consultation';
+  const r = entry.receipt;
+  return r && (r.status === 'existing_member' || r.outcome === 'existing_member') ? 'existing' : 'joined';
 }
 
 /**

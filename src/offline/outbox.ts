@@ -5,23 +5,21 @@
  * once the server has a record, only a receipt stays (no ID number, no phone).
  *
  * Two tabs (and the service worker) may write at once: each change is one transaction, and every
- * change is announced on the `ruhui-outbox` BroadcastChannel so all tabs refresh their tally and
- * queue. A count of waiting records is also kept outside IndexedDB (localStorage), so a database
- * found empty while records were waiting can be reported as data the browser cleared.
+ * change is announced (`outbox-channel.ts`), which also updates the count kept outside IndexedDB
+ * (`outbox-marker.ts`). The counts and the tally are read in `outbox-counts.ts`.
  */
 import type { IDBPObjectStore } from 'idb';
 import { cleanIdInput } from '../shared/id-number';
 import type { Lang } from '../shared/i18n';
 import { maskName } from '../shared/mask';
-import { validateRecord, type Reason, type RecordT, type SyncResult } from '../shared/records';
-import { getDB, type OutboxEntry, type OutboxStatus, type Receipt, type RuhuiDB } from './db';
+import type { Reason, RecordT, SyncResult } from '../shared/records';
+import { getDB, tallyKind, UNKNOWN_OWNER, type OutboxEntry, type OutboxStatus, type Receipt, type RuhuiDB } from './db';
+
+import { notify } from './outbox-channel';
+import { ownerRange, statusRange } from './outbox-counts';
 
 export type { OutboxEntry, OutboxStatus, Receipt } from './db';
-
-/** The name of the channel on which every outbox change is announced. */
-export const OUTBOX_CHANNEL = 'ruhui-outbox';
-/** localStorage key of the count of records waiting (pending or rejected) after the last change. */
-export const PENDING_MARKER_KEY = 'ruhui.pendingMarker';
+export { UNKNOWN_OWNER } from './db';
 
 // ---------------------------------------------------------------------------------------------------
 // Errors the UI tells apart
@@ -71,48 +69,12 @@ export function isQuotaError(error: unknown, txError?: unknown): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Change announcements
-
-type ChangeListener = () => void;
-const listeners = new Set<ChangeListener>();
-let channel: BroadcastChannel | null = null;
-
-function getChannel(): BroadcastChannel | null {
-  if (channel || typeof BroadcastChannel === 'undefined') return channel;
-  channel = new BroadcastChannel(OUTBOX_CHANNEL);
-  // Node (unit tests) would otherwise stay alive for an open channel.
-  (channel as BroadcastChannel & { unref?: () => void }).unref?.();
-  channel.onmessage = (event: MessageEvent<unknown>) => {
-    const data = event.data;
-    if (typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'outbox-changed') {
-      for (const listener of listeners) listener();
-      // The change may come from the service worker, which has no localStorage to keep the marker in.
-      void refreshPendingMarker();
-    }
-  };
-  return channel;
-}
-
-/** Calls `listener` after every outbox change in this tab, another tab, or the service worker. Returns an unsubscribe. */
-export function onOutboxChange(listener: ChangeListener): () => void {
-  listeners.add(listener);
-  getChannel();
-  return () => listeners.delete(listener);
-}
-
-function notify(): void {
-  for (const listener of listeners) listener();
-  getChannel()?.postMessage({ type: 'outbox-changed' });
-  void refreshPendingMarker();
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Writes
 
-type OutboxStore = IDBPObjectStore<RuhuiDB, ['outbox'], 'outbox', 'readwrite'>;
+export type OutboxStore = IDBPObjectStore<RuhuiDB, ['outbox'], 'outbox', 'readwrite'>;
 
-/** Runs `fn` in one strict read-write transaction and resolves after it committed; maps quota failures. */
-async function write<T>(fn: (store: OutboxStore) => Promise<T>): Promise<T> {
+/** Runs `fn` in one strict read-write transaction and resolves after it committed; maps quota failures (also outbox-actions.ts's). */
+export async function write<T>(fn: (store: OutboxStore) => Promise<T>): Promise<T> {
   const db = await getDB();
   const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
   let result: T;
@@ -135,16 +97,27 @@ async function write<T>(fn: (store: OutboxStore) => Promise<T>): Promise<T> {
   return result;
 }
 
-async function validated(input: unknown, lang: Lang): Promise<RecordT> {
+/**
+ * The record checked by the shared schema, or RecordInvalidError. The schemas load with the first
+ * record (the form that makes it has them already): the app frame and the worker read the outbox without them.
+ */
+export async function validated(input: unknown, lang: Lang): Promise<RecordT> {
+  const { validateRecord } = await import('../shared/records');
   const checked = validateRecord(input, lang);
   if (!checked.ok) throw new RecordInvalidError(checked.reason);
   return checked.record;
 }
 
-async function samePerson(store: OutboxStore, record: RecordT, exceptId?: string): Promise<OutboxEntry | undefined> {
+/** The same person in one owner's records (another user's records are not theirs to see). */
+export async function samePerson(store: OutboxStore, record: RecordT, owner: string, exceptId?: string): Promise<OutboxEntry | undefined> {
   if (record.kind !== 'enrollment') return undefined;
   const found = await store.index('by-id-number').getAll(record.person.idNumber);
-  return found.find((e) => e.id !== exceptId);
+  return found.find((e) => e.id !== exceptId && e.owner === owner);
+}
+
+/** The signed-in user's id, or UNKNOWN_OWNER with nobody signed in. */
+async function currentOwner(): Promise<string> {
+  return (await (await getDB()).get('session', 'current'))?.user.id ?? UNKNOWN_OWNER;
 }
 
 /** Options of enqueue/requeue. */
@@ -153,6 +126,8 @@ export interface QueueOptions {
   lang?: Lang;
   /** Queue even when this person already has a record on this device. Default false. */
   allowSamePerson?: boolean;
+  /** Who saves it (user id). Default: the user signed in on this device now. */
+  owner?: string;
 }
 
 /**
@@ -162,6 +137,7 @@ export interface QueueOptions {
  */
 export async function enqueue(input: unknown, options: QueueOptions = {}): Promise<OutboxEntry> {
   const record = await validated(input, options.lang ?? 'zh');
+  const owner = options.owner ?? (await currentOwner());
   const now = Date.now();
   const entry: OutboxEntry = {
     id: record.id,
@@ -174,10 +150,12 @@ export async function enqueue(input: unknown, options: QueueOptions = {}): Promi
     record,
     attempts: 0,
     updatedAt: now,
+    owner,
+    tally: record.kind === 'consultation' ? 'consultation' : 'joined',
   };
   await write(async (store) => {
     if (!options.allowSamePerson) {
-      const existing = await samePerson(store, record);
+      const existing = await samePerson(store, record, owner);
       if (existing) throw new DuplicatePersonError(existing);
     }
     await store.add(entry);
@@ -194,7 +172,7 @@ export async function requeue(id: string, fixedRecord: unknown, options: QueueOp
     const current = await store.get(id);
     if (!current || current.status !== 'rejected') throw new OutboxStateError(`record ${id} is not waiting for a fix`);
     if (!options.allowSamePerson) {
-      const existing = await samePerson(store, record, id);
+      const existing = await samePerson(store, record, current.owner, id);
       if (existing) throw new DuplicatePersonError(existing);
     }
     const { reason: _reason, ...rest } = current;
@@ -207,6 +185,7 @@ export async function requeue(id: string, fixedRecord: unknown, options: QueueOp
       status: 'pending',
       record,
       updatedAt: Date.now(),
+      tally: record.kind === 'consultation' ? 'consultation' : 'joined',
     };
     await store.put(next);
     return next;
@@ -216,12 +195,13 @@ export async function requeue(id: string, fixedRecord: unknown, options: QueueOp
 }
 
 /** A result of POST /api/sync for one record, as the sync engine hands it over. */
-export type ApplyResult = Pick<SyncResult, 'id' | 'status' | 'reason'>;
+export type ApplyResult = Pick<SyncResult, 'id' | 'status' | 'reason' | 'outcome'>;
 
-function receiptOf(entry: OutboxEntry, record: RecordT, status: Receipt['status']): Receipt {
+function receiptOf(entry: OutboxEntry, record: RecordT, status: Receipt['status'], outcome: Receipt['outcome']): Receipt {
+  const first = status === 'duplicate' && outcome ? { outcome } : {};
   return record.kind === 'enrollment'
-    ? { id: entry.id, kind: 'enrollment', maskedName: maskName(record.person.name), occupation: record.person.occupation, at: record.createdAt, status }
-    : { id: entry.id, kind: 'consultation', topic: record.topic, at: record.createdAt, status };
+    ? { id: entry.id, kind: 'enrollment', maskedName: maskName(record.person.name), occupation: record.person.occupation, at: record.createdAt, status, ...first }
+    : { id: entry.id, kind: 'consultation', topic: record.topic, at: record.createdAt, status, ...first };
 }
 
 /**
@@ -241,11 +221,12 @@ export async function applyResults(results: readonly ApplyResult[]): Promise<num
       if (result.status === 'rejected') {
         if (entry.status !== 'pending') return;
         const reason: Reason = result.reason ?? { code: 'invalid_record', message: '' };
-        writes.push(store.put({ ...entry, status: 'rejected', reason, updatedAt: now }));
+        writes.push(store.put({ ...entry, status: 'rejected', reason, updatedAt: now, tally: 'none' }));
         return;
       }
       const { record, reason: _reason, ...rest } = entry;
-      writes.push(store.put({ ...rest, status: 'sent', receipt: receiptOf(entry, record, result.status), updatedAt: now }));
+      const receipt = receiptOf(entry, record, result.status, result.outcome);
+      writes.push(store.put({ ...rest, status: 'sent', receipt, updatedAt: now, tally: tallyKind({ kind: entry.kind, status: 'sent', receipt }) }));
     });
     await Promise.all(writes);
     return writes.length;
@@ -268,24 +249,30 @@ export async function noteAttempt(ids: readonly string[]): Promise<void> {
 // ---------------------------------------------------------------------------------------------------
 // Reads
 
-const statusRange = (status: OutboxStatus) => IDBKeyRange.bound([status, -Infinity], [status, Infinity]);
-
-/** Up to `limit` pending entries, oldest queued first, with their records: the sync engine's next batch. */
-export async function takePending(limit: number): Promise<OutboxEntry[]> {
+/**
+ * Up to `limit` pending entries, oldest queued first, with their records: the sync engine's next
+ * batch. With `owner`, only that user's: what may go out under their session.
+ */
+export async function takePending(limit: number, owner?: string): Promise<OutboxEntry[]> {
   const db = await getDB();
+  if (owner !== undefined) return db.getAllFromIndex('outbox', 'by-owner-status-queued', ownerRange(owner, 'pending'), limit);
   return db.getAllFromIndex('outbox', 'by-status-queued', statusRange('pending'), limit);
 }
 
 /** Entries of one status, newest first unless `oldestFirst`; at most `limit` (default 500). */
 export async function listByStatus(
   status: OutboxStatus,
-  options: { limit?: number; oldestFirst?: boolean } = {},
+  options: { limit?: number; oldestFirst?: boolean; owner?: string } = {},
 ): Promise<OutboxEntry[]> {
   const limit = options.limit ?? 500;
   const db = await getDB();
   const out: OutboxEntry[] = [];
-  const index = db.transaction('outbox').store.index('by-status-queued');
-  let cursor = await index.openCursor(statusRange(status), options.oldestFirst ? 'next' : 'prev');
+  const store = db.transaction('outbox').store;
+  const direction = options.oldestFirst ? 'next' : 'prev';
+  let cursor =
+    options.owner !== undefined
+      ? await store.index('by-owner-status-queued').openCursor(ownerRange(options.owner, status), direction)
+      : await store.index('by-status-queued').openCursor(statusRange(status), direction);
   while (cursor && out.length < limit) {
     out.push(cursor.value);
     cursor = await cursor.continue();
@@ -298,133 +285,15 @@ export async function getEntry(id: string): Promise<OutboxEntry | undefined> {
   return (await getDB()).get('outbox', id);
 }
 
-/** How many entries are in each status. */
-export interface OutboxCounts {
-  pending: number;
-  sent: number;
-  rejected: number;
-}
-
-async function readCounts(): Promise<OutboxCounts> {
-  const index = (await getDB()).transaction('outbox').store.index('by-status');
-  const [pending, sent, rejected] = await Promise.all([index.count('pending'), index.count('sent'), index.count('rejected')]);
-  return { pending, sent, rejected };
-}
-
-/** A read started in the current synchronous run (e.g. by every listener of one change): shared. */
-let countsNow: Promise<OutboxCounts> | null = null;
-
 /**
- * Counts per status, read in one transaction. Calls in one synchronous run (a change's listeners and
- * the marker) share one read, which starts after that change: an index count walks the whole range.
+ * A record of the signed-in user on this device for the same ID number (pending or rejected: sent
+ * ones keep no ID number), except `exceptId`. Other users' records are not theirs to see.
  */
-export function counts(): Promise<OutboxCounts> {
-  if (countsNow) return countsNow;
-  const read = readCounts();
-  countsNow = read;
-  queueMicrotask(() => {
-    if (countsNow === read) countsNow = null;
-  });
-  return read;
-}
-
-/** How many entries are pending: one index count (the sync engine asks before every batch). */
-export async function countPending(): Promise<number> {
-  return (await getDB()).countFromIndex('outbox', 'by-status', 'pending');
-}
-
-/** A stall's numbers for a day, as the seed report counts them. */
-export interface Tally {
-  enrolled: number;
-  consultations: number;
-}
-
-/**
- * Enrollments and consultations made on this device for `stallId` on local `day`; rejected records
- * (still to be fixed) are not counted. Four index counts in one transaction: no record is read.
- */
-export async function tallyFor(stallId: string, day: string): Promise<Tally> {
-  const index = (await getDB()).transaction('outbox').store.index('by-stall-day-kind-status');
-  const count = (kind: RecordT['kind'], status: OutboxStatus) => index.count(IDBKeyRange.only([stallId, day, kind, status]));
-  const [enrolledPending, enrolledSent, consultPending, consultSent] = await Promise.all([
-    count('enrollment', 'pending'),
-    count('enrollment', 'sent'),
-    count('consultation', 'pending'),
-    count('consultation', 'sent'),
-  ]);
-  return { enrolled: enrolledPending + enrolledSent, consultations: consultPending + consultSent };
-}
-
-/** A record on this device for the same ID number (pending or rejected: sent ones keep no ID number), except `exceptId`. */
 export async function findByIdNumber(idNumber: string, exceptId?: string): Promise<OutboxEntry | undefined> {
   const key = cleanIdInput(idNumber);
   if (!key) return undefined;
+  const owner = await currentOwner();
   const found = await (await getDB()).getAllFromIndex('outbox', 'by-id-number', key);
-  return found.find((e) => e.id !== exceptId);
+  return found.find((e) => e.id !== exceptId && e.owner === owner);
 }
 
-// ---------------------------------------------------------------------------------------------------
-// The marker outside IndexedDB
-
-function storage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
-}
-
-async function writeMarker(store: Storage): Promise<void> {
-  try {
-    const c = await counts();
-    store.setItem(PENDING_MARKER_KEY, String(c.pending + c.rejected));
-  } catch {
-    // The marker is a safety net; failing to update it must never fail a save.
-  }
-}
-
-let markerRun: Promise<void> | null = null;
-let markerAgain: Promise<void> | null = null;
-
-/**
- * Writes the count of waiting (pending + rejected) records to localStorage; a no-op where there is
- * none (service worker). Coalesced: at most one count in flight, and calls meanwhile share one more
- * that starts after it, so the marker always ends on the latest state.
- */
-export function refreshPendingMarker(): Promise<void> {
-  const store = storage();
-  if (!store) return Promise.resolve();
-  if (!markerRun) {
-    const run = writeMarker(store).finally(() => {
-      if (markerRun === run) markerRun = null;
-    });
-    markerRun = run;
-    return run;
-  }
-  markerAgain ??= markerRun.then(() => {
-    markerAgain = null;
-    return refreshPendingMarker();
-  });
-  return markerAgain;
-}
-
-/**
- * How many waiting records this device had according to the marker, when the outbox is now empty
- * (the browser cleared site data); 0 when nothing is missing, and then the marker is brought up to
- * date (the service worker may have sent records while no page was open).
- */
-export async function detectClearedData(): Promise<number> {
-  const store = storage();
-  const marked = Number(store?.getItem(PENDING_MARKER_KEY) ?? 0);
-  if (!(marked > 0)) return 0;
-  const total = await (await getDB()).count('outbox');
-  if (total === 0) return marked;
-  await refreshPendingMarker();
-  return 0;
-}
-
-/** The staff has seen the warning: the marker follows the outbox again. */
-export async function acknowledgeClearedData(): Promise<void> {
-  storage()?.removeItem(PENDING_MARKER_KEY);
-  await refreshPendingMarker();
-}

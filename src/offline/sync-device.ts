@@ -3,23 +3,30 @@
  * BroadcastChannel to the other tabs and the worker, and (in a page) the browser's triggers: online,
  * visibility, every outbox change, and a Background Sync registration as a bonus.
  */
-import { z } from 'zod/mini';
-import { applyResults, countPending, noteAttempt, onOutboxChange, takePending } from './outbox';
+import { applyResults, noteAttempt, takePending } from './outbox';
+import { onOutboxChange } from './outbox-channel';
+import { countPending } from './outbox-counts';
 import { getLastSyncAt, getSession, markSessionExpired, setLastSyncAt } from './session';
 import { createSyncEngine, type SyncBroadcast, type SyncChannel, type SyncEngine, type SyncEngineDeps, type SyncOutbox, type SyncSessionStore } from './sync-engine';
 import { defaultSyncLock, waitForSyncLock } from './sync-lock';
+import { syncBroadcastSchema } from './sync-state';
 
 /** The Background Sync tag the page registers and the worker answers. */
 export const SYNC_TAG = 'ruhui-sync';
 /** The channel on which engines share their state. */
 export const SYNC_CHANNEL = 'ruhui-sync-state';
 
-/** The outbox, as the engine sees it. */
+/** The outbox, as the engine sees it; what waits is counted for whoever is signed in (their records only). */
 export const deviceOutbox: SyncOutbox = {
   takePending,
   applyResults,
   noteAttempt,
-  countPending,
+  countPending: async (owner) => {
+    if (owner !== undefined) return countPending(owner);
+    const session = await getSession();
+    if (session?.user.role === 'admin') return 0; // an admin's session sends nothing
+    return countPending(session?.user.id);
+  },
 };
 
 /** The session in IndexedDB, read fresh before every request. */
@@ -28,24 +35,6 @@ export const deviceSession: SyncSessionStore = {
   markExpired: (token) => markSessionExpired(token),
 };
 
-const broadcastSchema = z.object({
-  type: z.literal('sync-state'),
-  from: z.string(),
-  syncing: z.boolean(),
-  progress: z.object({ sent: z.number(), total: z.number() }),
-  lastSuccessAt: z.nullable(z.string()),
-  needsSignIn: z.boolean(),
-  lastError: z.optional(
-    z.object({
-      kind: z.enum(['network', 'timeout', 'server', 'throttled', 'bad-response', 'client', 'storage']),
-      status: z.optional(z.number()),
-      message: z.string(),
-      at: z.number(),
-    }),
-  ),
-  retryAt: z.optional(z.number()),
-});
-
 /** A BroadcastChannel carrying engine states, checked on arrival; undefined where there is none. */
 export function broadcastChannel(name: string = SYNC_CHANNEL): SyncChannel | undefined {
   if (typeof BroadcastChannel === 'undefined') return undefined;
@@ -53,7 +42,7 @@ export function broadcastChannel(name: string = SYNC_CHANNEL): SyncChannel | und
   (channel as BroadcastChannel & { unref?: () => void }).unref?.();
   const listeners = new Set<(m: SyncBroadcast) => void>();
   channel.onmessage = (event: MessageEvent<unknown>) => {
-    const parsed = broadcastSchema.safeParse(event.data);
+    const parsed = syncBroadcastSchema.safeParse(event.data);
     if (parsed.success) for (const l of listeners) l(parsed.data);
   };
   return {

@@ -64,3 +64,36 @@ export async function waitForSyncLock(name: string = SYNC_LOCK_NAME): Promise<vo
   }
   while (held.has(name)) await new Promise((resolve) => setTimeout(resolve, 50));
 }
+
+/** Runs `fn` holding the sync lock, waiting for it while a sync pass runs; `false` (fn not run) if `signal` aborts the wait. */
+export type HoldSyncLock = <T>(fn: () => Promise<T>, signal?: AbortSignal) => Promise<{ acquired: true; value: T } | { acquired: false }>;
+
+/**
+ * Holds the sync lock for `fn` (waiting in line for it, unlike `defaultSyncLock`): while `fn` runs no
+ * context is sending, so what the outbox says about a record is final. Without Web Locks the
+ * in-process mutex is polled.
+ */
+export function holdSyncLock(name: string = SYNC_LOCK_NAME): HoldSyncLock {
+  return async <T>(fn: () => Promise<T>, signal?: AbortSignal) => {
+    type Result = { acquired: true; value: T } | { acquired: false };
+    const nav = (globalThis as { navigator?: { locks?: { request<R>(name: string, options: { signal?: AbortSignal }, cb: () => Promise<R>): Promise<R> } } }).navigator;
+    if (nav?.locks) {
+      try {
+        return await nav.locks.request<Result>(name, signal ? { signal } : {}, async () => ({ acquired: true, value: await fn() }));
+      } catch (error) {
+        if (signal?.aborted) return { acquired: false };
+        throw error;
+      }
+    }
+    while (held.has(name)) {
+      if (signal?.aborted) return { acquired: false };
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    held.add(name);
+    try {
+      return { acquired: true, value: await fn() };
+    } finally {
+      held.delete(name);
+    }
+  };
+}

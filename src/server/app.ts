@@ -5,38 +5,32 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { pickLang } from '../shared/i18n';
-import type { Config } from './config';
 import { authenticate } from './auth/middleware';
+import { MAX_BODY_BYTES, type AppDeps } from './deps';
+import { compressApi } from './http/compress';
 import { ApiError, errorResponse, notFound, onError } from './http/errors';
 import type { AppEnv } from './http/env';
+import { inflateRequests } from './http/inflate';
+import { createMetrics } from './http/metrics';
 import { requestLog } from './http/request-log';
 import { securityHeaders } from './http/security';
 import { staticRoutes } from './http/static';
+import { accountRoutes } from './routes/account';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
+import { joinRoutes } from './routes/join';
 import { meRoutes } from './routes/me';
+import { memberRoutes } from './routes/members';
+import { openApiRoutes } from './routes/openapi';
 import { orgRoutes } from './routes/orgs';
 import { stallRoutes } from './routes/stalls';
+import { stallTodayRoutes } from './routes/stall-today';
 import { userRoutes } from './routes/users';
 import { statsRoutes } from './routes/stats';
 import { syncRoutes } from './routes/sync';
-import type { GateLimits } from './http/overload';
-import type { Keys } from './secrets';
-import type { Storage } from './storage/open';
 
-/** What the app needs from the outside world. */
-export interface AppDeps {
-  config: Config;
-  storage: Storage;
-  /** Keys derived from the server secret. */
-  keys: Keys;
-  /** Overrides of the POST /api/sync concurrency limits (tests of the overload answer). */
-  syncLimits?: Partial<GateLimits>;
-}
-
-/** The largest request body accepted: a full sync batch (500 records of ~1.2 kB) with room to spare. */
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+export type { AppDeps } from './deps';
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -45,6 +39,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.req.path.startsWith('/api/') ? errorResponse(c, notFound()) : c.text('Not found', 404),
   );
 
+  const metrics = deps.metrics ?? createMetrics(deps.storage);
+  app.use('*', metrics.middleware);
   app.use('*', requestLog);
   app.use('*', securityHeaders);
   app.use('*', async (c, next) => {
@@ -57,6 +53,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
     c.header('Cache-Control', 'no-store');
   });
+  // Answers gzip-compressed when large (stats, exports, big sync answers); see http/compress.ts.
+  api.use('*', compressApi);
+  // Who is calling is known from headers alone, before any body is read.
+  api.use('*', authenticate(deps.storage));
+  // A sync batch queues (or is turned away) before its body is read: see routes/sync.ts.
+  const sync = syncRoutes({ storage: deps.storage, keys: deps.keys, timeZone: deps.config.timeZone, limits: deps.syncLimits, metrics });
+  api.use('/sync', sync.admission);
   api.use(
     '*',
     bodyLimit({
@@ -66,18 +69,30 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
-  api.use('*', authenticate(deps.storage));
+  // gzip bodies (devices with CompressionStream) inflated under the same limit as plain ones.
+  api.use('*', inflateRequests(MAX_BODY_BYTES));
   api.route('/', healthRoutes(deps.storage));
   api.route('/', authRoutes(deps));
   api.route('/', meRoutes(deps));
+  api.route('/', accountRoutes(deps));
   api.route('/', orgRoutes(deps));
   api.route('/', userRoutes(deps));
   api.route('/', stallRoutes(deps));
+  api.route('/', stallTodayRoutes(deps));
   api.route('/', auditRoutes(deps));
-  api.route('/', syncRoutes({ storage: deps.storage, keys: deps.keys, timeZone: deps.config.timeZone, limits: deps.syncLimits }));
+  api.route('/', sync.routes);
+  api.route('/', joinRoutes(deps));
   api.route('/', statsRoutes({ storage: deps.storage, timeZone: deps.config.timeZone }));
+  api.route('/', memberRoutes(deps));
+  api.route('/', openApiRoutes());
 
   app.route('/api', api);
+  // Prometheus text, outside /api: a scraper is not a signed-in user, and nothing in it is personal.
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', metrics.registry.contentType);
+    c.header('Cache-Control', 'no-store');
+    return c.body(await metrics.registry.metrics());
+  });
   app.route('/', staticRoutes(deps.config.staticDir, deps.config.retireServiceWorker));
   return app;
 }

@@ -12,15 +12,29 @@ import type { Database } from './storage/schema';
 export type AuditAction =
   | 'auth.login'
   | 'auth.login_failed'
-  /** A failure that locks a username or address for the throttle window (written once, not per refusal). */
+  /** A failure that starts locking a username, an address or a device cookie (written once, not per refusal). */
   | 'auth.login_throttled'
   | 'auth.logout'
+  /** The right password for a disabled account. */
+  | 'auth.login_disabled'
   | 'user.create'
   | 'user.revoke'
+  | 'user.disable'
+  | 'user.enable'
+  /** An admin set a temporary password. */
+  | 'user.password_reset'
+  /** A user changed their own password. */
+  | 'user.password_change'
+  /** A wrong current password on a change (counted: a stolen session cannot guess on and on). */
+  | 'user.password_change_failed'
+  /** One device's session ended, by its user or an admin. */
+  | 'user.device_revoke'
   | 'org.create'
   | 'org.import'
   | 'stall.create'
-  | 'stats.export';
+  | 'stats.export'
+  /** A roster export: range, masked or full, and the admin's reason. */
+  | 'members.export';
 
 /** One entry to write. */
 export interface AuditInput {
@@ -45,7 +59,7 @@ export async function audit(db: Kysely<Database>, entry: AuditInput): Promise<vo
       at: (entry.at ?? new Date()).toISOString(),
       user_id: entry.userId,
       action: entry.action,
-      target: entry.target == null ? null : entry.target.replace(LONG_DIGITS, '[redacted]').slice(0, 200),
+      target: entry.target == null ? null : entry.target.replace(LONG_DIGITS, '[redacted]').slice(0, 300),
     })
     .execute();
 }

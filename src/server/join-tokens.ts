@@ -9,7 +9,6 @@
  *   the first 21 bytes, truncated to 16 (128 bits is far beyond guessing).
  */
 import crypto from 'node:crypto';
-import { ApiError } from './http/errors';
 import { addDays, dayStart } from './time';
 
 const VERSION = 1;
@@ -68,14 +67,6 @@ export function verifyJoinToken(key: Buffer, token: string, now: Date = new Date
   const expiresAt = new Date(payload.readUInt32BE(17) * 1000);
   if (now.getTime() >= expiresAt.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, stallId, expiresAt };
-}
-
-/** For the join routes: the token's stall, or a 404 (unknown or forged) / 410 (expired) ApiError. */
-export function requireJoinToken(key: Buffer, token: string, now: Date = new Date()): { stallId: string; expiresAt: Date } {
-  const check = verifyJoinToken(key, token, now);
-  if (check.ok) return { stallId: check.stallId, expiresAt: check.expiresAt };
-  if (check.reason === 'expired') throw new ApiError(410, 'join_expired', 'join.expired');
-  throw new ApiError(404, 'join_unknown', 'join.unknown');
 }
 
 /** The join link printed as the stall's QR code: `<base>/join?t=<token>`. */

@@ -2,6 +2,8 @@
 import { loadConfig } from './config';
 import { describeError, log } from './log';
 import { startServer } from './server';
+import { SecretMismatchError } from './secrets';
+import { StoreNewerError } from './storage/migrations';
 import { DataDirInUseError } from './storage/open';
 
 async function main(): Promise<void> {
@@ -19,7 +21,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DataDirInUseError || (err instanceof Error && err.message.startsWith('Bad configuration'))) {
+  if (err instanceof DataDirInUseError || err instanceof StoreNewerError || err instanceof SecretMismatchError || (err instanceof Error && err.message.startsWith('Bad configuration'))) {
     process.stderr.write(`${err.message}\n`);
   } else {
     log.error('failed to start', describeError(err));

@@ -7,8 +7,10 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { bootstrap } from './bootstrap';
 import type { Config } from './config';
+import { createMetrics } from './http/metrics';
 import { describeError, log } from './log';
-import { deriveKeys, loadSecret } from './secrets';
+import { startControlSocket } from './ops/control';
+import { checkSecretOpensStore, deriveKeys, loadSecret } from './secrets';
 import { openStorage, type Storage } from './storage/open';
 
 export interface RunningServer {
@@ -27,18 +29,32 @@ export async function startServer(config: Config): Promise<RunningServer> {
     databaseUrl: config.databaseUrl,
     databaseSchema: config.databaseSchema,
     dataDir: config.dataDir,
+    poolSize: config.pgPoolSize,
+    maxPoolWaiting: config.pgPoolQueue,
   });
-  const keys = deriveKeys(await loadSecret(config.secret, storage, config.dataDir));
+  let keys: ReturnType<typeof deriveKeys>;
+  try {
+    keys = deriveKeys(await loadSecret(config.secret, storage, config.dataDir));
+    await checkSecretOpensStore(storage, keys);
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
   // First start: the root org and the admin user (a generated password is printed once).
   await bootstrap(storage, config);
-  const app = createApp({ config, storage, keys });
+  const app = createApp({ config, storage, keys, metrics: createMetrics(storage, { processMetrics: true }) });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, () => resolve(s));
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
+  // The embedded engine: `npm run backup` asks this process for its snapshot through the data folder.
+  const control = await startControlSocket(storage, config.dataDir);
   log.info('listening', { port, db: storage.engine });
+  if (!config.publicUrl) {
+    log.warn('PUBLIC_URL unset: join links and posters name this server by the address a request reached it on, when that is this machine, else localhost', { port });
+  }
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -50,6 +66,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       }, DRAIN_MS);
       await drained;
       clearTimeout(timer);
+      await control?.close();
       try {
         await storage.close();
       } catch (err) {

@@ -7,6 +7,7 @@
 import { z } from 'zod/mini';
 import { isCalendarDate } from './id-number';
 import type { MessageKey } from './i18n';
+import { cleanText } from './text';
 
 /** Roles, least to most powerful. */
 export const ROLES = ['staff', 'supervisor', 'admin'] as const;
@@ -33,26 +34,42 @@ export function normalizeUsername(raw: string): string {
 
 const USERNAME = /^[\p{L}\p{N}][\p{L}\p{N}._@-]{2,63}$/u;
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-// Control and format characters (bidi overrides, zero-width) never belong in a name or a place.
-const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 
-/** A new username: 3–64 letters, digits, `.`, `_`, `@` or `-`, starting with a letter or digit. */
+/** A new username: the free-text rule, then 3–64 letters, digits, `.`, `_`, `@` or `-`, starting with a letter or digit. */
 export const usernameSchema = z.pipe(
   z.string(msg('accounts.invalid.username')),
-  z.transform(normalizeUsername),
-).check(z.refine((v: string) => USERNAME.test(v), msg('accounts.invalid.username')));
+  z.transform((raw: string) => normalizeUsername(raw)),
+).check(z.refine((v: string) => cleanText(v, { max: 64 }).ok && USERNAME.test(v), msg('accounts.invalid.username')));
 
-/** A new password: 8–256 characters. */
+/**
+ * A new password: 8–256 characters a person can type. Passwords are not free text (any spaces, any
+ * script), but control characters and lone surrogates cannot be typed, and a lone surrogate does not
+ * even survive UTF-8: two different ones would hash alike.
+ */
 export const passwordSchema = z
   .string(msg('accounts.invalid.password'))
-  .check(z.minLength(PASSWORD_MIN, msg('accounts.invalid.password')), z.maxLength(PASSWORD_MAX, msg('accounts.invalid.password')));
+  .check(
+    z.minLength(PASSWORD_MIN, msg('accounts.invalid.password')),
+    z.maxLength(PASSWORD_MAX, msg('accounts.invalid.password')),
+    z.refine((v: string) => !/[\p{Cc}\p{Cs}]/u.test(v), msg('accounts.invalid.password')),
+  );
 
-/** A display name or place: NFC, whitespace collapsed, 1–`max` characters, nothing invisible. */
+/**
+ * An org or stall name or a place, by the free-text rule (src/shared/text.ts), 1–`max` code points.
+ * These are printed on posters and land in spreadsheets, and no real name starts with `=`, `+`, `-`
+ * or `@`: such text is refused with its own message rather than silently altered, so what the admin
+ * typed is exactly what everyone sees. (Exports still neutralize any cell, for the fields that allow it.)
+ */
 export const textSchema = (max: number, key: MessageKey) =>
   z.pipe(
     z.string(msg(key)),
-    z.transform((raw: string) => raw.normalize('NFC').replace(/\s+/g, ' ').trim()),
-  ).check(z.refine((v: string) => v.length > 0 && [...v].length <= max && !INVISIBLE.test(v), msg(key)));
+    z.transform((raw: string, ctx) => {
+      const res = cleanText(raw, { max, noFormula: true });
+      if (res.ok) return res.value;
+      ctx.issues.push({ code: 'custom', message: res.problem === 'formula' ? 'accounts.invalid.formula' : key, input: raw });
+      return z.NEVER;
+    }),
+  );
 
 /** An org code: 1–64 letters, digits, `_`, `.` or `-` (administrative codes such as `110105-01`). */
 export const orgCodeSchema = z.string(msg('accounts.invalid.code')).check(z.regex(CODE, msg('accounts.invalid.code')));
@@ -65,9 +82,16 @@ export const daySchema = z
 /** An entity id (a UUID). */
 export const idSchema = (key: MessageKey = 'accounts.invalid.id') => z.uuid(msg(key));
 
-/** `POST /api/auth/login`. Any string is a possible username here: a wrong one is a 401, not a 400. */
+/**
+ * `POST /api/auth/login`. Any text is a possible username here (a wrong one is a 401, not a 400); text
+ * that breaks the free-text rule (NUL, lone surrogates, bidi overrides) can be nobody's, so it is a 400
+ * before anything is looked up or counted.
+ */
 export const loginBodySchema = z.object({
-  username: z.string(msg('accounts.invalid.username')).check(z.minLength(1, msg('accounts.invalid.username')), z.maxLength(200, msg('accounts.invalid.username'))),
+  username: z.string(msg('accounts.invalid.username')).check(
+    z.maxLength(200, msg('accounts.invalid.username')),
+    z.refine((v: string) => cleanText(v, { max: 200 }).ok, msg('accounts.invalid.username')),
+  ),
   password: z.string(msg('accounts.invalid.password')).check(z.minLength(1, msg('accounts.invalid.password')), z.maxLength(1024, msg('accounts.invalid.password'))),
 });
 
@@ -135,8 +159,8 @@ export const stallViewSchema = z.object({
   joinExpiresAt: z.string(),
 });
 
-/** `POST /api/auth/login` → */
-export const loginResponseSchema = z.object({ token: z.string(), user: userViewSchema });
+/** `POST /api/auth/login` → the session; `mustChangePassword` when signed in with a temporary password. */
+export const loginResponseSchema = z.object({ token: z.string(), user: userViewSchema, mustChangePassword: z.optional(z.boolean()) });
 
 /** `GET /api/me` → the caller, their org and its stalls from today on. */
 export const meResponseSchema = z.object({ user: userViewSchema, org: orgViewSchema, stalls: z.array(stallViewSchema) });
@@ -157,7 +181,13 @@ export const auditEntrySchema = z.object({
 });
 
 /** A user in `GET /api/users` (admin). */
-export const userListItemSchema = z.extend(userViewSchema, { createdAt: z.string() });
+export const userListItemSchema = z.extend(userViewSchema, {
+  createdAt: z.string(),
+  /** Disabled by an admin: cannot sign in. */
+  disabled: z.optional(z.boolean()),
+  /** Has a temporary password not yet changed. */
+  mustChangePassword: z.optional(z.boolean()),
+});
 
 /** `POST /api/users/:id/revoke` → how many sessions ended. */
 export const revokeResultSchema = z.object({ revoked: z.number() });

@@ -1,8 +1,9 @@
 /**
  * ID numbers by type: PRC resident ID (GB 11643-1999), the residence permit of Hong Kong, Macau and
  * Taiwan residents, and the foreigner's permanent residence ID (18-digit and older 15-character forms).
- * Pure functions, no dependencies: the form runs them on every keystroke.
+ * Pure functions: the form runs them on every keystroke.
  */
+import { localToday } from './local-time';
 
 /** The identity documents we accept, in the order the form offers them. */
 export const ID_TYPES = ['resident', 'hkmotw_permit', 'foreign_permanent'] as const;
@@ -65,12 +66,6 @@ export function ageOn(birthDate: string, day: string): number {
   const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
   const [dy, dm, dd] = day.split('-').map(Number) as [number, number, number];
   return dy - by - (dm < bm || (dm === bm && dd < bd) ? 1 : 0);
-}
-
-/** Today's date on this machine's clock, `YYYY-MM-DD`. */
-export function localToday(now: Date = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
 }
 
 /** A birth date printed in a number is believable: a real date, from 1900 on, not after today. */

@@ -1,4 +1,5 @@
 /** People's names: any script, middle dots, rare characters beyond the BMP; never refused for being non-Latin. */
+import { cleanText } from './text';
 
 export type NameErrorCode = 'name_required' | 'name_too_long' | 'name_chars';
 export type NameResult = { ok: true; value: string } | { ok: false; code: NameErrorCode };
@@ -13,7 +14,10 @@ const ALLOWED = /^[\p{L}\p{M}\u3007\u00B7 '\u2019\-\u200C\u200D]+$/u;
 
 /** Trims, collapses inner whitespace, NFC-normalizes and unifies middle dots; then checks length (1–50 code points) and characters. */
 export function normalizeName(raw: string): NameResult {
-  const value = raw
+  // The free-text rule first (control and format characters, surrogates, piled-up marks), then a name's own.
+  const text = cleanText(raw, { max: Number.MAX_SAFE_INTEGER, min: 0 });
+  if (!text.ok) return { ok: false, code: 'name_chars' };
+  const value = text.value
     .normalize('NFC')
     .replace(DOTS, '\u00B7')
     .replace(/[\u2010\u2011]/g, '-')

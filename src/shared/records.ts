@@ -4,49 +4,26 @@
  * `validateRecord` and `fieldErrors` can turn it into a message in the user's language.
  */
 import { z } from 'zod/mini';
-import { t, isMessageKey, type Lang, type MessageKey } from './i18n';
+import { addMessages, isMessageKey, t } from './i18n/catalogue';
+import type { Lang } from './i18n/define';
+import type { MessageKey } from './i18n/keys';
+import { validation } from './i18n/validation';
 import { ID_TYPES, ageOn, cleanIdInput, isCalendarDate, isIdType, parseIdNumber } from './id-number';
 import { normalizeName } from './person-name';
 import { normalizePhone } from './phone';
+import { cleanText } from './text';
 
 export { ID_TYPES, type IdType } from './id-number';
+export { syncResultSchema, syncResponseSchema, type SyncResult, type SyncResponse } from './sync-response';
 
-/** Occupation codes, in the order the form lists them (DESIGN.md). */
-export const OCCUPATIONS = [
-  'courier',
-  'food_delivery',
-  'instant_delivery',
-  'ride_hailing',
-  'truck_driver',
-  'designated_driver',
-  'domestic_worker',
-  'care_worker',
-  'security_guard',
-  'internet_marketer',
-  'other_new_form',
-  'other',
-] as const;
-/** Services a new member may ask for. */
-export const SERVICES = ['mutual_aid_card', 'legal_aid', 'mutual_aid_insurance', 'health_check', 'training'] as const;
-/** Topics of a consultation that did not end in enrollment. */
-export const TOPICS = ['legal', 'mutual_aid', 'health', 'membership', 'other'] as const;
-/** Who filled in an enrollment: staff at the stall, or the worker via the QR code. */
-export const CHANNELS = ['staff', 'self'] as const;
-/** Genders as the ID number encodes them. */
-export const GENDERS = ['male', 'female'] as const;
-/** Per-record outcomes of a sync. */
-export const SYNC_STATUSES = ['accepted', 'duplicate', 'existing_member', 'rejected'] as const;
-/** The youngest age at which a worker may join. */
-export const MIN_AGE = 16;
-/** Most records in one sync request. */
-export const MAX_BATCH = 500;
+export {
+  OCCUPATIONS, SERVICES, TOPICS, CHANNELS, GENDERS, SYNC_STATUSES, MIN_AGE, MAX_BATCH,
+  type Occupation, type Service, type Topic, type Channel, type Gender, type SyncStatus,
+} from './enums';
+import { OCCUPATIONS, SERVICES, TOPICS, CHANNELS, GENDERS, MIN_AGE, MAX_BATCH } from './enums';
 
-export type Occupation = (typeof OCCUPATIONS)[number];
-export type Service = (typeof SERVICES)[number];
-export type Topic = (typeof TOPICS)[number];
-export type Channel = (typeof CHANNELS)[number];
-export type Gender = (typeof GENDERS)[number];
-export type SyncStatus = (typeof SYNC_STATUSES)[number];
+// Whoever validates records can name every problem (the browser loads this part with the schemas).
+addMessages(validation);
 
 type CodeOf<K> = K extends `validation.${infer C}` ? C : never;
 /** Every code a validation problem can carry: exactly the `validation.*` keys of the catalogue, so each has a message. */
@@ -81,14 +58,15 @@ const normalized = (fn: Normalizer, notString: ValidationCode) =>
     }),
   );
 
-/** Optional free text (employer, ethnicity): trimmed, NFC, whitespace collapsed; empty means absent. */
+/** Optional free text (employer, ethnicity) by the free-text rule (src/shared/text.ts); empty means absent. */
 const optionalText = (max: number, tooLong: ValidationCode) =>
   z.optional(
     z.pipe(
       normalized((raw) => {
-        const value = raw.normalize('NFC').replace(/\s+/g, ' ').trim();
-        if (/\p{Cc}/u.test(value)) return { ok: false, code: 'text_invalid' };
-        return [...value].length > max ? { ok: false, code: tooLong } : { ok: true, value };
+        // Employer and ethnicity land in the roster spreadsheet: formula-looking text is refused there too.
+        const res = cleanText(raw, { max, min: 0, noFormula: true });
+        if (res.ok) return res;
+        return { ok: false, code: res.problem === 'too_long' ? tooLong : res.problem === 'formula' ? 'text_formula' : 'text_invalid' };
       }, 'invalid_field'),
       z.transform((value: string) => value || undefined),
     ),
@@ -151,9 +129,10 @@ export const consentSchema = z.object(
   {
     join: z.literal(true, err('consent_required')),
     sensitiveInfo: z.literal(true, err('consent_required')),
-    noticeVersion: z
-      .string(err('notice_version_invalid'))
-      .check(z.minLength(1, 'notice_version_invalid'), z.maxLength(32, 'notice_version_invalid')),
+    noticeVersion: normalized((raw) => {
+      const res = cleanText(raw, { max: 32, noFormula: true });
+      return res.ok ? res : { ok: false, code: 'notice_version_invalid' };
+    }, 'notice_version_invalid'),
     at: dateTime('consent_at_invalid'),
   },
   err('consent_required'),
@@ -219,19 +198,6 @@ export const syncRequestSchema = z.object({
     .check(z.minLength(1, 'records_count'), z.maxLength(MAX_BATCH, 'records_count')),
 });
 
-/** The outcome for one record of a sync. */
-export const syncResultSchema = z.object({
-  id: z.string(),
-  status: z.enum(SYNC_STATUSES),
-  reason: z.optional(z.object({ code: z.string(), field: z.optional(z.string()), message: z.string() })),
-});
-
-/** The answer to POST /api/sync: one result per record, in the order sent. */
-export const syncResponseSchema = z.object({
-  serverTime: z.iso.datetime({ offset: true }),
-  results: z.array(syncResultSchema),
-});
-
 export type Person = z.output<typeof personSchema>;
 export type Enrollment = z.output<typeof enrollmentSchema>;
 export type EnrollmentInput = z.input<typeof enrollmentSchema>;
@@ -239,8 +205,6 @@ export type Consultation = z.output<typeof consultationSchema>;
 export type RecordT = z.output<typeof recordSchema>;
 export type SelfRegistration = z.output<typeof selfRegistrationSchema>;
 export type SyncRequest = z.output<typeof syncRequestSchema>;
-export type SyncResult = z.output<typeof syncResultSchema>;
-export type SyncResponse = z.output<typeof syncResponseSchema>;
 
 // ---------------------------------------------------------------------------------------------------
 // Turning issues into reasons

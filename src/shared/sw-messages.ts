@@ -4,17 +4,9 @@
  */
 import { z } from 'zod/mini';
 
-/** Page → worker. */
-export const toWorkerMessage = z.discriminatedUnion('type', [
-  /** The user agreed to update: the waiting worker takes over now. */
-  z.object({ type: z.literal('skip-waiting') }),
-  /** Ask the worker which version it serves. */
-  z.object({ type: z.literal('get-version') }),
-]);
+/**
+ * Page → worker: for now the one message, that the user agreed to update (the waiting worker takes
+ * over now). A second one makes this a `z.discriminatedUnion('type', […])`.
+ */
+export const toWorkerMessage = z.object({ type: z.literal('skip-waiting') });
 export type ToWorkerMessage = z.infer<typeof toWorkerMessage>;
-
-/** Worker → page. */
-export const fromWorkerMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('version'), version: z.string() }),
-]);
-export type FromWorkerMessage = z.infer<typeof fromWorkerMessage>;

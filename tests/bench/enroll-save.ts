@@ -14,6 +14,7 @@ import { startServerProcess } from '../support/server-process';
 import { launchBrowser } from '../browser/support/chromium';
 import { setUpStall } from '../browser/support/api-setup';
 import { worker } from '../browser/support/workers';
+import type { BenchFigure, BenchReport } from './report';
 
 const ADMIN_PASSWORD = 'bench-admin-password';
 
@@ -123,7 +124,7 @@ async function barePutAfterClick(page: Page): Promise<number> {
 }
 
 /** Runs the benchmark (`iterations` timed saves after a warm-up); returns the report. */
-export async function benchEnrollSave(iterations = 60): Promise<string> {
+export async function benchEnrollSave(iterations = 60): Promise<BenchReport> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-bench-'));
   const server = await startServerProcess({ RUHUI_DATA_DIR: dataDir, RUHUI_ADMIN_PASSWORD: ADMIN_PASSWORD, RUHUI_LOG: 'warn' });
   const browser = await launchBrowser();
@@ -165,7 +166,12 @@ export async function benchEnrollSave(iterations = 60): Promise<string> {
     const d = stats(relaxed);
     const k = stats(clicked);
     const version = browser.context.browser()?.version() ?? 'Chromium';
-    return [
+    const what = `save p95, submit to "已保存" shown (p50 ${fmt(f.p50)}), headless Chromium`;
+    const figures: BenchFigure[] = [
+      { id: 'P2.save.p95', what, value: f.p95, unit: 'ms', baseline: { what: 'bare strict IndexedDB put from a click, p95', value: k.p95, unit: 'ms' }, ratio: f.p95 / k.p95, goal: '≤ 2', met: f.p95 / k.p95 <= 2 },
+      { id: 'P2.save.p50', what: 'save p50, submit to "已保存" shown', value: f.p50, unit: 'ms', baseline: { what: 'bare strict put from a click, p50', value: k.p50, unit: 'ms' }, ratio: f.p50 / k.p50 },
+    ];
+    const text = [
       `enroll-save: ${iterations} saves in headless Chromium ${version}`,
       `  submit → "已保存" (validate, duplicate check, strict put committed, render): p50 ${fmt(f.p50)}, p95 ${fmt(f.p95)}, max ${fmt(f.max)}`,
       `  bare IndexedDB put, durability strict:                                  p50 ${fmt(s.p50)}, p95 ${fmt(s.p95)}, max ${fmt(s.max)}`,
@@ -174,6 +180,7 @@ export async function benchEnrollSave(iterations = 60): Promise<string> {
       `  p95 ratio vs the clicked strict put: ${(f.p95 / k.p95).toFixed(2)}x (goal ≤ 2x)`,
       `  p95 ratio vs strict put from script: ${(f.p95 / s.p95).toFixed(2)}x; vs default put: ${(f.p95 / d.p95).toFixed(2)}x`,
     ].join('\n');
+    return { text, figures };
   } finally {
     await browser.close();
     await server.stop();

@@ -9,7 +9,7 @@
 import 'fake-indexeddb/auto';
 import { performance } from 'node:perf_hooks';
 import { closeDB } from '../../src/offline/db';
-import { counts } from '../../src/offline/outbox';
+import { counts } from '../../src/offline/outbox-counts';
 import { MAX_BATCH, syncResponseSchema } from '../../src/shared/records';
 import { consultation, enrollment, syncBody, syncInit } from '../support/records';
 import { freshDevice, deviceEngine, queueRecords, signIn, startWorld } from '../integration/sync-engine/world';

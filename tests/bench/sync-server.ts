@@ -1,117 +1,39 @@
 /**
- * Benchmark: the server side of sync. 10,000 enrollments sent in 500-record batches, one batch after
- * another (as one device sends them), over loopback HTTP to a real server process on the embedded
- * engine (SQLite, WAL, synchronous=FULL), against a bare batch insert of the very rows that server
- * stored into a fresh store of the same kind (same schema and pragmas; 500-row multi-row INSERTs, one
- * transaction each, a prepared statement straight on better-sqlite3) in the same run. Goal: the
- * server reaches at least 50% of the bare rate.
+ * Benchmark P3: the server side of sync. One device's 10,000 enrollments sent in 500-record batches,
+ * one batch after another, over loopback HTTP to a real server process, on the embedded engine
+ * (SQLite, WAL, synchronous=FULL) and on PostgreSQL when DATABASE_URL is set, each against a bare
+ * batch insert of the very rows that server stored into a fresh store of the same kind in the same run
+ * (`bare-insert.ts`). Goal: the server reaches at least 50% of the bare rate.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import { syncResponseSchema } from '../../src/shared/records';
-import { migrate } from '../../src/server/storage/migrations';
-import { openStorage, sqlitePath } from '../../src/server/storage/open';
-import type { Database, OrgsTable, RecordsTable, StallsTable } from '../../src/server/storage/schema';
-import { testConfig } from '../integration/support/engines';
+import type { Engine } from '../../src/server/storage/open';
+import { dropTestStore, testConfig } from '../integration/support/engines';
 import { seedStore, serverEnv } from '../integration/support/sync-server';
 import { startServerProcess } from '../support/server-process';
 import { enrollment, syncBody, syncInit } from '../support/records';
+import { bareInsert, percentile, processCpuMs, rate, readStored } from './bare-insert';
+import type { BenchFigure, BenchReport } from './report';
 
 const RECORDS = 10_000;
 const BATCH = 500;
+/** On the stall's date (the fixture stall is on 2026-05-01), so every record is in its window. */
+const AT = '2026-05-01T12:00:00+08:00';
 
-const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
-const percentile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;
-
-/** The rows a bare insert writes: what the server stored, read back once it has stopped. */
-interface Stored {
-  orgs: OrgsTable[];
-  stalls: StallsTable[];
-  records: RecordsTable[];
-}
-
-async function readStored(dataDir: string): Promise<Stored> {
-  const storage = await openStorage({ dataDir });
-  try {
-    return {
-      orgs: await storage.db.selectFrom('orgs').selectAll().orderBy('path').execute(),
-      stalls: await storage.db.selectFrom('stalls').selectAll().execute(),
-      records: await storage.db.selectFrom('records').selectAll().orderBy('received_at').orderBy('id').execute(),
-    };
-  } finally {
-    await storage.close();
-  }
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); undefined elsewhere. */
-function processCpuMs(pid: number | undefined): number | undefined {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A fresh store of the same kind (the server's schema and pragmas), filled by plain batch inserts; wall and CPU ms spent inserting. */
-async function bareInsert(stored: Stored, batch: number): Promise<{ ms: number; cpuMs: number }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-bench-bare-'));
-  const sqlite = new BetterSqlite3(sqlitePath(dir));
-  try {
-    sqlite.pragma('locking_mode = EXCLUSIVE');
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    await migrate(db, 'sqlite');
-    for (const org of stored.orgs) sqlite.prepare('INSERT INTO orgs (id, parent_id, name, level, code, path, created_at) VALUES (@id, @parent_id, @name, @level, @code, @path, @created_at)').run(org);
-    for (const s of stored.stalls) sqlite.prepare('INSERT INTO stalls (id, name, org_id, date, location, created_by, created_at) VALUES (@id, @name, @org_id, @date, @location, @created_by, @created_at)').run(s);
-
-    const columns = Object.keys(stored.records[0]!) as (keyof RecordsTable)[];
-    const statement = (rows: number) =>
-      sqlite.prepare(`INSERT INTO records (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${columns.map(() => '?').join(', ')})`).join(', ')}`);
-    const prepared = new Map<number, BetterSqlite3.Statement>();
-    const batches: unknown[][] = [];
-    for (let i = 0; i < stored.records.length; i += batch) {
-      batches.push(stored.records.slice(i, i + batch).flatMap((r) => columns.map((c) => r[c])));
-    }
-    const insert = sqlite.transaction((values: unknown[], rows: number) => {
-      let stmt = prepared.get(rows);
-      if (!stmt) prepared.set(rows, (stmt = statement(rows)));
-      stmt.run(values);
-    });
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (const values of batches) insert(values, values.length / columns.length);
-    const ms = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    await db.destroy();
-    return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
-  } finally {
-    if (sqlite.open) sqlite.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Runs the benchmark; returns a report (one line per figure). */
-export async function benchSyncServer(records = RECORDS, batch = BATCH): Promise<string> {
-  const config = testConfig('sqlite');
+async function benchOn(engine: Engine, records: number, batch: number): Promise<BenchReport> {
+  const config = testConfig(engine);
   try {
     const { stallId, staff } = await seedStore(config);
-    // Realistic enrollments: names, IDs, phones, employers, services and consent as the form makes them.
-    const at = new Date(Date.now() - 3_600_000).toISOString();
+    // Realistic enrollments: names, IDs, phones, employers, services and consent as the form makes them;
+    // staff records only (sync refuses `self`).
     const bodies: string[] = [];
     for (let i = 0; i < records; i += batch) {
-      const list = Array.from({ length: Math.min(batch, records - i) }, (_, k) => enrollment({ stallId, n: i + k, createdAt: at, channel: (i + k) % 4 === 0 ? 'self' : 'staff' }));
+      const list = Array.from({ length: Math.min(batch, records - i) }, (_, k) => enrollment({ stallId, n: i + k, createdAt: AT }));
       bodies.push(JSON.stringify(syncBody(list, { deviceId: 'bench-device' })));
     }
     const bytesPerRecord = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / records;
-    const warmup = JSON.stringify(syncBody(Array.from({ length: 50 }, (_, k) => enrollment({ stallId, n: 900_000 + k, createdAt: at }))));
+    const warmup = JSON.stringify(syncBody(Array.from({ length: 50 }, (_, k) => enrollment({ stallId, n: 900_000 + k, createdAt: AT })), { deviceId: 'bench-warmup' }));
 
     const server = await startServerProcess({ ...serverEnv(config), RUHUI_LOG: 'info' });
     const latencies: number[] = [];
@@ -151,33 +73,73 @@ export async function benchSyncServer(records = RECORDS, batch = BATCH): Promise
     const ingestMs = logged('sync');
     const requestMs = logged('request');
 
-    const stored = await readStored(config.dataDir);
-    const benchRows = stored.records.filter((r) => r.device_id === 'bench-device');
-    const rows = benchRows.slice(benchRows.length - records);
-    if (rows.length !== records) throw new Error(`expected ${records} stored rows, found ${rows.length}`);
-    const rowBytes = rows.reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r)), 0) / records;
+    const stored = await readStored(config, 'bench-device');
+    if (stored.records.length !== records) throw new Error(`expected ${records} stored rows, found ${stored.records.length}`);
+    const rowBytes = stored.records.reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r)), 0) / records;
     // The bare side gets a warm-up too: one batch into a throwaway store.
-    await bareInsert({ ...stored, records: stored.records.slice(0, batch) }, batch);
-    const bare = await bareInsert({ ...stored, records: rows }, batch);
-    const bareMs = bare.ms;
+    await bareInsert(engine, { ...stored, records: stored.records.slice(0, batch) }, batch);
+    const bare = await bareInsert(engine, stored, batch);
     const serverCpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
-    const perRecord = (ms: number) => `${((ms * 1000) / records).toFixed(0)} µs`;
+    const perRecord = (ms: number) => (ms * 1000) / records;
 
     const serverRate = rate(records, serverMs);
-    const bareRate = rate(records, bareMs);
+    const bareRate = rate(records, bare.ms);
     const ratio = serverRate / bareRate;
-    return [
-      `sync server: ${records} enrollments in ${bodies.length} batches of ${batch}, one after another, loopback HTTP, embedded SQLite (WAL, synchronous=FULL)`,
+    const label = engine === 'sqlite' ? 'embedded SQLite (WAL, synchronous=FULL)' : 'PostgreSQL';
+    const figures: BenchFigure[] = [
+      {
+        id: `P3.${engine}.rate`,
+        what: `one device, ${records} enrollments in ${batch}-record batches over HTTP, ${label}`,
+        value: serverRate,
+        unit: 'records/s',
+        baseline: { what: 'bare batch insert, same store', value: bareRate, unit: 'records/s' },
+        ratio,
+        goal: '≥ 0.5',
+        met: ratio >= 0.5,
+      },
+    ];
+    if (serverCpuMs !== undefined) {
+      figures.push({
+        id: `P3.${engine}.cpu`,
+        what: `server process CPU per record (${label}; bare: the inserting process${engine === 'postgres' ? ', PostgreSQL’s own CPU not in either' : ''})`,
+        value: perRecord(serverCpuMs),
+        unit: 'µs/record',
+        baseline: { what: 'bare insert CPU', value: perRecord(bare.cpuMs), unit: 'µs/record' },
+        ratio: serverCpuMs / bare.cpuMs,
+      });
+    }
+    const text = [
+      `sync server: ${records} enrollments in ${bodies.length} batches of ${batch}, one after another, loopback HTTP, ${label}`,
       `  request body ${(bytesPerRecord / 1024).toFixed(2)} kB per record; stored row ${(rowBytes / 1024).toFixed(2)} kB`,
       `  POST /api/sync: ${Math.round(serverMs)} ms = ${serverRate} records/s (per batch p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p95 ${percentile(latencies, 0.95).toFixed(1)} ms)`,
       `  inside the server, per batch: p50 ${percentile(requestMs, 0.5).toFixed(1)} ms per request, of which ${percentile(ingestMs, 0.5).toFixed(1)} ms ingest (validate, hash, encrypt, one transaction)`,
-      `  bare batch insert of the same rows, same store kind: ${Math.round(bareMs)} ms = ${bareRate} records/s`,
+      `  bare batch insert of the same rows, same store kind: ${Math.round(bare.ms)} ms = ${bareRate} records/s`,
       `  server / bare: ${(ratio * 100).toFixed(0)}% (goal ≥ 50%) ${ratio >= 0.5 ? 'ok' : 'BELOW GOAL'}`,
       serverCpuMs === undefined
         ? '  CPU: not measured here (no /proc)'
-        : `  CPU per record (less sensitive to a busy machine): server process ${perRecord(serverCpuMs)}, bare insert ${perRecord(bare.cpuMs)}`,
+        : `  CPU per record (less sensitive to a busy machine): server process ${perRecord(serverCpuMs).toFixed(0)} µs, bare insert ${perRecord(bare.cpuMs).toFixed(0)} µs`,
     ].join('\n');
+    return { text, figures };
   } finally {
+    await dropTestStore(config);
     fs.rmSync(config.dataDir, { recursive: true, force: true });
   }
+}
+
+/** Runs P3 on SQLite, and on PostgreSQL when DATABASE_URL is set. */
+export async function benchSyncServer(records = RECORDS, batch = BATCH): Promise<BenchReport> {
+  const reports = [await benchOn('sqlite', records, batch)];
+  if (process.env.DATABASE_URL) reports.push(await benchOn('postgres', records, batch));
+  else reports.push({ text: 'sync server on PostgreSQL: skipped (set DATABASE_URL to a database this run may create schemas in)', figures: [] });
+  return { text: reports.map((r) => r.text).join('\n'), figures: reports.flatMap((r) => r.figures) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchSyncServer(Number(process.argv[2]) || RECORDS).then(
+    (report) => console.log(report.text),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

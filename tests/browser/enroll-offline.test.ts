@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerProcess } from '../support/server-process';
+import { AppMenu } from './pages/app-menu';
 import { AppShell } from './pages/app-shell';
 import { EnrollPage } from './pages/enroll-page';
 import { Network } from './pages/network';
@@ -62,7 +63,7 @@ describe('the stall app in Chromium', () => {
     const queueAgain = new QueuePage(again);
     await again.getByRole('heading', { name: '记录队列', level: 2 }).waitFor();
     await queueAgain.expectCounts({ pending: 5, sent: 0, rejected: 0 });
-    await again.getByRole('navigation').getByRole('link', { name: '登记' }).click();
+    await new AppMenu(again).go('登记');
     await new EnrollPage(again).expectTally({ enrolled: 3, consultations: 2 });
   });
 

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { localIsoWithOffset } from '../../src/shared/local-time';
+import { NOTICE_VERSION } from '../../src/shared/privacy-notice';
 import type { ServerProcess } from '../support/server-process';
+import { AppMenu } from './pages/app-menu';
 import { EnrollPage } from './pages/enroll-page';
 import { Network } from './pages/network';
 import { QueuePage } from './pages/queue-page';
@@ -8,7 +11,8 @@ import { SignInPage } from './pages/sign-in-page';
 import type { StallSetup } from './support/api-setup';
 import type { BrowserSession } from './support/chromium';
 import { startStallWorld, type StallWorld } from './support/stall-world';
-import { deleteDeviceDatabase, rejectPendingEnrollments } from './support/outbox-fault';
+import { outboxEntries, queueRaw } from './support/device-db';
+import { deleteDeviceDatabase } from './support/outbox-fault';
 import { worker } from './support/workers';
 
 const ADMIN_PASSWORD = 'admin-password-1';
@@ -38,25 +42,40 @@ describe('queue, session and storage in Chromium', () => {
     const stall = new EnrollPage(page);
     await stall.enroll(worker(0));
     await stall.recordConsultation('health');
-    const message = '姓名只能包含文字、间隔号（·）、空格、连字符和撇号，请删除数字和其他符号';
-    expect(await rejectPendingEnrollments(page, { code: 'name_chars', field: 'person.name', message })).toBe(1);
+    // A record the shared check would refuse today (as an older app version queued it): the server rejects it.
+    const w = worker(1);
+    const now = localIsoWithOffset();
+    const birthDate = `${w.idNumber.slice(6, 10)}-${w.idNumber.slice(10, 12)}-${w.idNumber.slice(12, 14)}`;
+    const bad = {
+      kind: 'enrollment', id: crypto.randomUUID(), stallId: setup.stall.id, createdAt: now, channel: 'staff',
+      person: { name: '王建军2', idType: 'resident', idNumber: w.idNumber, gender: Number(w.idNumber[16]) % 2 === 1 ? 'male' : 'female', birthDate, phone: '13912345678', occupation: 'courier' },
+      services: [], consent: { join: true, sensitiveInfo: true, noticeVersion: NOTICE_VERSION, at: now },
+    };
+    await queueRaw(page, [bad]);
+    const network = new Network(browser.context);
+    await network.restore();
 
     const queue = new QueuePage(page);
     await queue.open();
-    await queue.expectCounts({ pending: 1, sent: 0, rejected: 1 });
+    await queue.expectCounts({ pending: 0, sent: 2, rejected: 1 });
+    const rejected = (await outboxEntries(page)).find((e) => e.id === bad.id) as { reason?: { code: string; field?: string; message: string } };
+    expect(rejected.reason).toMatchObject({ code: 'name_chars', field: 'person.name' });
+    const message = rejected.reason!.message;
+    expect(message).not.toBe('');
     expect((await queue.items('rejected'))[0]).toContain(message);
+    await network.drop();
     // The tally counts only what is not waiting for a fix.
     await page.locator('[data-section=rejected] button', { hasText: '修改' }).click();
     await page.getByRole('heading', { name: '修改被退回的记录' }).waitFor();
     const fixForm = page.locator('form.enroll-form:visible');
-    expect(await fixForm.locator('[name="person.idNumber"]').inputValue()).toBe(worker(0).idNumber);
+    expect(await fixForm.locator('[name="person.idNumber"]').inputValue()).toBe(w.idNumber);
     expect(await stall.fieldError('person.name')).toBe(message);
 
     await fixForm.locator('[name="person.name"]').fill('王建军');
     expect(await stall.fieldError('person.name')).toBeNull();
     await fixForm.getByRole('button', { name: '保存修改' }).click();
     await page.getByRole('heading', { name: '记录队列', level: 2 }).waitFor();
-    await queue.expectCounts({ pending: 2, sent: 0, rejected: 0 });
+    await queue.expectCounts({ pending: 1, sent: 2, rejected: 0 });
     expect((await queue.items('pending')).join('\n')).toContain('王**');
   });
 
@@ -67,14 +86,14 @@ describe('queue, session and storage in Chromium', () => {
     await queue.open();
     await page.getByText('存储：已设为持久保存').waitFor();
 
-    await page.getByRole('button', { name: '退出登录' }).click();
+    await new AppMenu(page).signOut();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('1 条记录没有发送');
     await dialog.getByRole('button', { name: '取消' }).click();
     await queue.expectCounts({ pending: 1, sent: 0, rejected: 0 });
 
-    await page.getByRole('button', { name: '退出登录' }).click();
+    await new AppMenu(page).signOut();
     await page.getByRole('dialog').getByRole('button', { name: '仍然退出' }).click();
     await new SignInPage(page).waitUntilShown();
 

@@ -7,13 +7,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { normalizePhone } from '../../src/shared/phone';
 import { statsResponseSchema } from '../../src/shared/stats';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { consultation, enrollment } from '../support/records';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { createServerStore, describeEachServerEngine, type ServerStore } from '../support/server-store';
 import { EnrollPage } from './pages/enroll-page';
 import { Network } from './pages/network';
 import { SyncStatusBar } from './pages/sync-status';
@@ -25,22 +26,22 @@ import { worker } from './support/workers';
 
 const ADMIN_PASSWORD = 'admin-password-1';
 
-describe('sync in Chromium', () => {
+describeEachServerEngine('sync in Chromium', (engine) => {
   let server: ServerProcess;
   let proxy: FaultProxy;
   let browser: BrowserSession;
-  let dataDir: string;
+  let store: ServerStore;
   let staticDir: string;
   let setup: StallSetup;
   /** The app's address: the proxy in front of the server. */
   let origin: string;
 
   beforeEach(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-browser-sync-'));
+    store = await createServerStore(engine, 'ruhui-browser-sync-');
     // A copy of the build, so a test can ship a "new version" of the service worker.
     staticDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-browser-static-'));
     fs.cpSync(path.resolve('dist'), staticDir, { recursive: true });
-    server = await startServerProcess({ RUHUI_DATA_DIR: dataDir, RUHUI_ADMIN_PASSWORD: ADMIN_PASSWORD, RUHUI_STATIC_DIR: staticDir });
+    server = await startServerProcess({ ...store.env, RUHUI_ADMIN_PASSWORD: ADMIN_PASSWORD, RUHUI_STATIC_DIR: staticDir });
     setup = await setUpStall(server.url, ADMIN_PASSWORD);
     proxy = await startFaultProxy(server.url);
     origin = proxy.url;
@@ -54,7 +55,7 @@ describe('sync in Chromium', () => {
     await browser?.close();
     await proxy?.close();
     await server?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await store?.drop();
     fs.rmSync(staticDir, { recursive: true, force: true });
   });
 
@@ -99,7 +100,7 @@ describe('sync in Chromium', () => {
     }
   }
 
-  it('records enrolled offline reach the server without any tap once online; the device then keeps only receipts', async () => {
+  it('records enrolled offline reach the server without any tap once online, gzip-compressed, once each; the device then keeps only receipts', async () => {
     const page = await signedInAtStall();
     const network = new Network(browser.context);
     const status = new SyncStatusBar(page);
@@ -117,6 +118,9 @@ describe('sync in Chromium', () => {
     await status.expectWaiting(0);
     await expectTotals({ enrolled: 3, existing: 0, consultations: 1 });
     expect(await status.text()).toContain('上次同步');
+    // Chromium has CompressionStream: the batch crossed the wire as gzip.
+    expect(proxy.bodies.length).toBeGreaterThan(0);
+    expect(proxy.bodies.map((b) => b.contentEncoding)).toEqual(proxy.bodies.map(() => 'gzip'));
 
     const entries = await outboxEntries(page);
     expect(entries).toHaveLength(4);
@@ -203,6 +207,8 @@ describe('sync in Chromium', () => {
 
     // A new version: the worker script differs by a few bytes.
     fs.appendFileSync(path.join(staticDir, 'sw.js'), '\n// next version\n');
+    // The build's precompressed copies are of the old version: a new build would write new ones.
+    for (const ext of ['.br', '.gz']) fs.rmSync(path.join(staticDir, `sw.js${ext}`), { force: true });
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
     const apply = page.locator('.banner').getByRole('button', { name: '更新' });
     await apply.waitFor({ timeout: 30_000 });

@@ -38,9 +38,17 @@ export interface ProxyCounts {
   badGateway: number;
 }
 
+/** A matching request's body as it crossed the wire (what the server was sent). */
+export interface SeenBody {
+  contentEncoding?: string;
+  bytes: number;
+}
+
 export interface FaultProxy {
   url: string;
   counts: ProxyCounts;
+  /** Bodies of the matching requests that were read, in order of arrival. */
+  bodies: SeenBody[];
   /** Queues faults for the next matching requests, in order. */
   inject(...faults: Fault[]): void;
   /** Faults still queued. */
@@ -64,6 +72,7 @@ export async function startFaultProxy(
   const queue: Fault[] = [];
   const counts: ProxyCounts = { received: 0, forwarded: 0, refused: 0, dropped: 0, badGateway: 0 };
   let fallback: Fault = { kind: 'pass' };
+  const bodies: SeenBody[] = [];
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   const server = http.createServer((req, res) => {
@@ -93,6 +102,7 @@ export async function startFaultProxy(
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
+    if (matched) bodies.push({ contentEncoding: req.headers['content-encoding'], bytes: body.length });
     if (fault.kind === 'delay') await sleep(fault.ms);
     if (req.socket.destroyed) return;
 
@@ -141,6 +151,7 @@ export async function startFaultProxy(
   return {
     url: `http://127.0.0.1:${port}`,
     counts,
+    bodies,
     inject: (...faults) => void queue.push(...faults),
     pending: () => queue.length,
     setDefault(fault) {

@@ -25,7 +25,8 @@ export interface ServerProcess {
 /**
  * Starts the server with `env` added to this process's environment; resolves once it listens. It runs
  * on the embedded engine unless `env` names a DATABASE_URL: the test run's own DATABASE_URL points at
- * a database that in-process tests share schema by schema, never a server process's to write in.
+ * a database that tests share schema by schema, never a server process's to write in. To run a server
+ * on PostgreSQL, give it a store of its own from `createServerStore` (server-store.ts).
  */
 export function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/server/main.ts')], {

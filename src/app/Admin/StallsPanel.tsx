@@ -1,10 +1,11 @@
 /** Stalls of the admin's subtree from today on, with their join links, and adding one. */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { localToday } from '../../shared/id-number';
 import type { OrgView, StallView } from '../../shared/accounts';
 import { useLang } from '../i18n';
+import { linkClick } from '../use-route';
 import type { AdminApi } from './admin-api';
 import { indented, treeOrder } from './org-tree';
+import { localToday } from '../../shared/local-time';
 
 export function StallsPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
   const { t } = useLang();
@@ -68,6 +69,9 @@ export function StallsPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
                   </span>
                   <a class="admin-link" href={s.joinUrl} target="_blank" rel="noopener noreferrer">
                     {t('admin.stalls.link')}
+                  </a>
+                  <a class="admin-link" href={`/stall/${s.id}/qr`} onClick={linkClick}>
+                    {t('qr.open')}
                   </a>
                 </div>
               </li>

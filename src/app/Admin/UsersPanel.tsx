@@ -12,6 +12,8 @@ export function UsersPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
   const { t } = useLang();
   const [users, setUsers] = useState<UserListItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The list could not be read: shown with a retry, never left on "loading". */
+  const [listError, setListError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const orgName = new Map(orgs.map((o) => [o.id, o.name]));
@@ -19,8 +21,9 @@ export function UsersPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
   const load = useCallback(async () => {
     try {
       setUsers(await api.users());
+      setListError(null);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setListError(e instanceof Error ? e.message : String(e));
     }
   }, [api]);
   useEffect(() => void load(), [load]);
@@ -67,7 +70,14 @@ export function UsersPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
       <div role="status">{notice && <p class="notice notice-ok">{notice}</p>}</div>
       <section class="card" aria-labelledby="admin-users-list">
         <h3 id="admin-users-list">{t('admin.users.list')}</h3>
-        {users === null ? (
+        {users === null && listError ? (
+          <div class="notice notice-error" role="alert">
+            <p>{listError}</p>
+            <button type="button" class="secondary small" onClick={() => void load()}>
+              {t('admin.retry')}
+            </button>
+          </div>
+        ) : users === null ? (
           <p class="muted">{t('admin.loading')}</p>
         ) : users.length === 0 ? (
           <p class="muted">{t('admin.users.none')}</p>
@@ -92,7 +102,7 @@ export function UsersPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
 
       <section class="card" aria-labelledby="admin-users-add">
         <h3 id="admin-users-add">{t('admin.users.add')}</h3>
-        <form class="admin-form" onSubmit={onCreate}>
+        <form class="admin-form" onSubmit={onCreate} onInput={() => setNotice(null)}>
           <div class="field">
             <label for="admin-user-name">{t('admin.users.username')}</label>
             <input id="admin-user-name" name="username" type="text" required minLength={3} maxLength={64} autoComplete="off" autoCapitalize="none" spellcheck={false} />

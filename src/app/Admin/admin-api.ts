@@ -14,6 +14,7 @@ import {
   type Role,
 } from '../../shared/accounts';
 import type { Lang } from '../../shared/i18n';
+import { NEXT_CURSOR_HEADER, auditPageSchema, collectPages, withCursor, type AuditQuery } from '../../shared/paging';
 
 /** A refused or failed call: the HTTP status, the server's code and its message. */
 export class AdminApiError extends Error {
@@ -31,7 +32,8 @@ const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.st
 
 /** The admin API bound to one token and language. */
 export function adminApi(token: string, lang: Lang) {
-  async function call<T>(schema: z.ZodMiniType<T>, path: string, init: { method?: string; json?: unknown; csv?: Blob } = {}): Promise<T> {
+  /** `page`, when given, receives the next page's cursor of a paged list (`X-Next-Cursor`). */
+  async function call<T>(schema: z.ZodMiniType<T>, path: string, init: { method?: string; json?: unknown; csv?: Blob; page?: { next: string | null } } = {}): Promise<T> {
     const headers: Record<string, string> = { Authorization: `Bearer ${token}`, 'Accept-Language': lang === 'en' ? 'en' : 'zh-CN' };
     let body: BodyInit | undefined;
     if (init.json !== undefined) {
@@ -56,6 +58,7 @@ export function adminApi(token: string, lang: Lang) {
     }
     const parsed = schema.safeParse(answer);
     if (!parsed.success) throw new AdminApiError(res.status, 'bad_response', 'unexpected response');
+    if (init.page) init.page.next = res.headers.get(NEXT_CURSOR_HEADER);
     return parsed.data;
   }
 
@@ -68,7 +71,19 @@ export function adminApi(token: string, lang: Lang) {
     createUser: (body: { username: string; password: string; role: Role; orgId: string }) =>
       call(userViewSchema, '/api/users', { method: 'POST', json: body }),
     revokeUser: (id: string) => call(revokeResultSchema, `/api/users/${encodeURIComponent(id)}/revoke`, { method: 'POST' }),
-    stalls: () => call(z.array(stallViewSchema), '/api/stalls'),
+    /** Every stall from today on, all pages. */
+    stalls: () =>
+      collectPages(async (cursor) => {
+        const page = { next: null as string | null };
+        const items = await call(z.array(stallViewSchema), withCursor('/api/stalls', cursor), { page });
+        return { items, next: page.next };
+      }),
+    /** One page of the audit log for the filters, from `cursor` (null: the first page). */
+    audit: (filters: Omit<AuditQuery, 'cursor'>, cursor: string | null) => {
+      const query = new URLSearchParams();
+      for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== '') query.set(k, String(v));
+      return call(auditPageSchema, withCursor(`/api/audit?${query}`, cursor));
+    },
     createStall: (body: { name: string; orgId: string; date: string; location?: string }) =>
       call(stallViewSchema, '/api/stalls', { method: 'POST', json: body }),
   };

@@ -6,12 +6,17 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { OrgView } from '../../shared/accounts';
 import type { MessageKey } from '../../shared/i18n';
+import { accounts } from '../../shared/i18n/accounts';
+import { addMessages } from '../../shared/i18n/catalogue';
 import { useLang } from '../i18n';
 import { AdminApiError, adminApi } from './admin-api';
 import { OrgsPanel } from './OrgsPanel';
 import { StallsPanel } from './StallsPanel';
 import { UsersPanel } from './UsersPanel';
 import './admin.css';
+
+// The admin pages bring their own words (src/shared/i18n/accounts.ts).
+addMessages(accounts);
 
 type Tab = 'orgs' | 'users' | 'stalls';
 const TABS: [Tab, MessageKey][] = [

@@ -5,22 +5,32 @@
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { onDbEvent, type DbEvent } from '../../offline/db';
-import { acknowledgeClearedData, detectClearedData } from '../../offline/outbox';
+import { UNKNOWN_OWNER } from '../../offline/outbox';
+import { acknowledgeClearedData, detectClearedData } from '../../offline/outbox-marker';
 import { requestPersistence, type Persistence } from '../../offline/storage';
-import { EnrollScreen } from '../EnrollScreen';
 import { useLang } from '../i18n';
-import { QueueScreen } from '../QueueScreen';
+import { lazyScreen } from '../lazy';
+import { Menu } from '../Menu';
+import { entryOf, landingPath } from '../Menu/entries';
+import { NoAccess } from '../NoAccess';
 import { SignIn } from '../SignIn';
 import { SignOutDialog } from '../SignOutDialog';
 import { StallPicker } from '../StallPicker';
 import { SyncStatus } from '../SyncStatus';
 import { applyUpdate, onUpdateReady } from '../sw-bridge';
 import { useOnline } from '../use-online';
-import { useOutboxCounts } from '../use-outbox';
+import { OthersWaiting } from '../OthersWaiting';
+import { useOwnCounts } from '../use-outbox';
 import { linkClick, navigate, useRoute } from '../use-route';
 import { useSession } from '../use-session';
 import { useStalls } from '../use-stalls';
 import { useSyncStatus } from '../use-sync-status';
+import { localToday } from '../../shared/local-time';
+
+/** The stall screen (form, tally, consultations) in its own chunk: a first visit opens on sign-in without it; loaded as soon as someone is signed in. */
+const EnrollScreen = lazyScreen(() => import('../EnrollScreen').then((m) => m.EnrollScreen));
+/** The queue, loaded when opened. */
+const QueueScreen = lazyScreen(() => import('../QueueScreen').then((m) => m.QueueScreen));
 
 /** The admin pages, loaded only when opened: a stall phone never parses them (they are precached for offline all the same). */
 function LazyAdmin({ token }: { token: string }) {
@@ -36,18 +46,68 @@ function LazyAdmin({ token }: { token: string }) {
   return admin ? <admin.AdminPage token={token} /> : <p class="muted">{t('app.loading')}</p>;
 }
 
+/** The QR screen, loaded only when opened: it alone needs the `qrcode` encoder (precached for offline all the same). */
+function LazyStallQr(props: { stallId: string; token: string; orgName?: string }) {
+  const { t } = useLang();
+  const [qr, setQr] = useState<typeof import('../StallQr') | null>(null);
+  useEffect(() => {
+    let alive = true;
+    void import('../StallQr').then((m) => alive && setQr(m));
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return qr ? <qr.StallQr {...props} /> : <p class="muted">{t('app.loading')}</p>;
+}
+
+/** The audit screen (src/app/Audit), loaded only when an admin opens it. */
+function LazyAudit({ token }: { token: string }) {
+  const { t } = useLang();
+  const [page, setPage] = useState<typeof import('../Audit') | null>(null);
+  useEffect(() => {
+    let alive = true;
+    void import('../Audit').then((m) => alive && setPage(m));
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return page ? <page.AuditPage token={token} /> : <p class="muted">{t('app.loading')}</p>;
+}
+
+/** `/stall/:id/qr` → the stall id. */
+const qrRoute = (path: string) => /^\/stall\/([^/]+)\/qr$/.exec(path)?.[1];
+
+/** The supervisor's dashboard, loaded only when opened (src/app/Dashboard). */
+function LazyDashboard(props: { token: string; role: 'staff' | 'supervisor' | 'admin'; query: URLSearchParams }) {
+  const { t } = useLang();
+  const [page, setPage] = useState<typeof import('../Dashboard') | null>(null);
+  useEffect(() => {
+    let alive = true;
+    void import('../Dashboard').then((m) => alive && setPage(m));
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return page ? <page.DashboardPage {...props} /> : <p class="muted">{t('app.loading')}</p>;
+}
+
 export function App() {
   const { t, lang, setLang } = useLang();
   const online = useOnline();
   const route = useRoute();
   const session = useSession(lang);
   const stalls = useStalls();
-  const counts = useOutboxCounts();
+  const user = session.state.status === 'signed-in' ? session.state.session.user : null;
+  // An admin does not enroll or sync: whatever records an admin has on the device are others' to send.
+  const isAdmin = user?.role === 'admin';
+  const counts = useOwnCounts(isAdmin ? null : (user?.id ?? UNKNOWN_OWNER));
   const sync = useSyncStatus();
   const [updateReady, setUpdateReady] = useState(false);
   const [formDirty, setFormDirty] = useState(false);
   const [pickingStall, setPickingStall] = useState(false);
   const [reSignIn, setReSignIn] = useState(false);
+  /** Set by a fresh sign-in (not a renewed one): the app then takes the user to their role's own page. */
+  const [landing, setLanding] = useState(false);
   const [confirmSignOut, setConfirmSignOut] = useState(false);
   const [persistence, setPersistence] = useState<Persistence | null>(null);
   const [lostRecords, setLostRecords] = useState(0);
@@ -68,6 +128,12 @@ export function App() {
     return ok;
   }, [refresh, reloadStalls]);
 
+  // Staff and supervisors work on the stall screen: fetch its chunk while the stalls are read.
+  const enrolls = signedIn && !isAdmin;
+  useEffect(() => {
+    if (enrolls) EnrollScreen.preload();
+  }, [enrolls]);
+
   useEffect(() => {
     if (!signedIn) return;
     void requestPersistence().then(setPersistence);
@@ -82,6 +148,8 @@ export function App() {
     setReSignIn(false);
     sync.resume();
     await stalls.reload();
+    // After the stalls are read: a supervisor's landing depends on whether today has one.
+    if (!reSignIn) setLanding(true);
   };
 
   const signOutNow = async () => {
@@ -91,6 +159,20 @@ export function App() {
   };
   const waiting = counts ? counts.pending + counts.rejected : 0;
   const onSignOut = () => (waiting > 0 ? setConfirmSignOut(true) : void signOutNow());
+
+  // After sign-in each role lands on its own page: staff at their stall, a supervisor at theirs (or the
+  // dashboard when today has none), an admin at /admin.
+  const hasStallToday = stalls.stalls.some((s) => s.date === localToday());
+  useEffect(() => {
+    if (!landing || !user || !stalls.loaded) return;
+    setLanding(false);
+    const to = landingPath(user.role, hasStallToday);
+    if (to !== route.path) navigate(to, { replace: true });
+  }, [landing, user, stalls.loaded, hasStallToday, route.path]);
+  // An admin opening the stall app's home goes to the admin pages: whoever cannot sync cannot enroll.
+  useEffect(() => {
+    if (isAdmin && route.path === '/') navigate('/admin', { replace: true });
+  }, [isAdmin, route.path]);
 
   const onDirtyChange = useCallback((dirty: boolean) => setFormDirty(dirty), []);
 
@@ -103,10 +185,16 @@ export function App() {
     screen = <SignIn onSignIn={onSignIn} expiredUser={session.state.session.user.username} onCancel={() => setReSignIn(false)} />;
   }
 
+  // A page this role may not use says so (and leads back), instead of showing forms that would fail.
+  const entry = entryOf(route.path);
+  const denied = !screen && user && entry && !entry.roles.includes(user.role) ? entry : null;
+  const page = !screen && !denied;
+
   const chosen = stalls.chosen;
   const onHome = route.path === '/';
   const onQueue = route.path === '/queue';
-  const showPicker = !screen && onHome && (!chosen || pickingStall);
+  const qrStallId = qrRoute(route.path);
+  const showPicker = !screen && !denied && !isAdmin && onHome && (!chosen || pickingStall);
 
   return (
     <div class="shell">
@@ -124,6 +212,7 @@ export function App() {
         >
           {t('lang.switch')}
         </button>
+        {signedIn && user && !screen && <Menu role={user.role} path={route.path} waiting={isAdmin ? 0 : waiting} onSignOut={onSignOut} />}
       </header>
 
       {updateReady && (
@@ -160,7 +249,19 @@ export function App() {
           )}
         </div>
       )}
-      {signedIn && <SyncStatus status={sync} />}
+      {signedIn && !isAdmin && <SyncStatus
+          status={sync}
+          attention={counts?.rejected ?? 0}
+          others={counts?.others ?? 0}
+          empty={counts !== null && counts.pending + counts.sent + counts.rejected === 0}
+        />}
+      {signedIn && session.state.status === 'signed-in' && counts && (
+        <OthersWaiting
+          count={counts.others}
+          adopter={user?.role === 'supervisor' ? { id: user.id, token: session.state.session.token } : undefined}
+          onAdopted={sync.resume}
+        />
+      )}
       {signedIn && session.state.status === 'signed-in' && (session.state.session.expired || sync.needsSignIn) && !reSignIn && (
         <div class="banner" role="status">
           <span>{t('signIn.expired')}</span>
@@ -170,24 +271,10 @@ export function App() {
         </div>
       )}
 
-      {signedIn && !screen && (
-        <nav class="menu" aria-label={t('nav.label')}>
-          <a href="/" class="menu-link" aria-current={onHome ? 'page' : undefined} onClick={linkClick}>
-            {t('nav.enroll')}
-          </a>
-          <a href="/queue" class="menu-link" aria-current={onQueue ? 'page' : undefined} onClick={linkClick}>
-            {t('nav.queue')}
-            {counts && waiting > 0 ? <span class="badge">{waiting}</span> : null}
-          </a>
-          <button type="button" class="secondary small menu-signout" onClick={onSignOut}>
-            {t('nav.signOut')}
-          </button>
-        </nav>
-      )}
-
       <main class="content">
         {screen}
-        {!screen && showPicker && (
+        {denied && user && <NoAccess entry={denied} role={user.role} home={landingPath(user.role, hasStallToday)} />}
+        {page && showPicker && (
           <StallPicker
             stalls={stalls.stalls}
             currentId={chosen?.id}
@@ -199,7 +286,7 @@ export function App() {
             onCancel={chosen ? () => setPickingStall(false) : undefined}
           />
         )}
-        {!screen && chosen && (
+        {!screen && chosen && !isAdmin && (
           <div hidden={!onHome || showPicker}>
             <EnrollScreen
               stall={chosen}
@@ -210,9 +297,16 @@ export function App() {
             />
           </div>
         )}
-        {!screen && onQueue && <QueueScreen persistence={persistence} />}
-        {!screen && route.path === '/admin' && session.state.status === 'signed-in' && <LazyAdmin token={session.state.session.token} />}
-        {!screen && !onHome && !onQueue && route.path !== '/admin' && (
+        {page && onQueue && !isAdmin && user && <QueueScreen persistence={persistence} owner={user.id} />}
+        {page && route.path === '/admin' && session.state.status === 'signed-in' && <LazyAdmin token={session.state.session.token} />}
+        {page && qrStallId && session.state.status === 'signed-in' && (
+          <LazyStallQr stallId={qrStallId} token={session.state.session.token} orgName={session.state.session.orgName} />
+        )}
+        {page && route.path === '/dashboard' && session.state.status === 'signed-in' && (
+          <LazyDashboard token={session.state.session.token} role={session.state.session.user.role} query={route.query} />
+        )}
+        {page && route.path === '/audit' && session.state.status === 'signed-in' && <LazyAudit token={session.state.session.token} />}
+        {page && !onHome && !onQueue && !entry && !qrStallId && (
           <section class="card">
             <p>{t('page.notYet')}</p>
             <a href="/" onClick={linkClick}>

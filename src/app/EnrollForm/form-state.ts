@@ -3,12 +3,13 @@
  * date and gender read from the number, under-16 refused), the record built for the outbox, and the
  * message to show on each control. The component only wires these to inputs.
  */
-import { ageOn, idNumberProgress, localToday, type IdProgress, type IdType } from '../../shared/id-number';
+import { ageOn, idNumberProgress, type IdProgress, type IdType } from '../../shared/id-number';
 import type { Lang, MessageKey } from '../../shared/i18n';
-import { t } from '../../shared/i18n';
-import { normalizePhone } from '../../shared/phone';
+import { t } from '../../shared/i18n/catalogue';
+import { normalizePhone, phoneProblem } from '../../shared/phone';
 import { NOTICE_VERSION } from '../../shared/privacy-notice';
 import { MIN_AGE, fieldErrors, type Enrollment, type Gender, type Occupation, type Service } from '../../shared/records';
+import { localToday } from '../../shared/local-time';
 
 /** What the staff has typed and ticked. */
 export interface FormState {
@@ -158,6 +159,16 @@ export function controlErrors(state: FormState, meta: RecordMeta, lang: Lang): P
   if (genderAsked && all['person.gender']) out['person.gender'] = all['person.gender'];
   for (const c of ['person.name', 'person.phone', 'person.occupation', 'person.employer', 'services', 'consent.join', 'consent.sensitiveInfo'] as const) {
     if (all[c]) out[c] = all[c];
+  }
+  // The schema's one phone message states the whole rule; on the form, say which part is broken.
+  const phone = out['person.phone'] ? phoneProblem(state.phone) : null;
+  if (phone) {
+    out['person.phone'] =
+      phone.kind === 'length'
+        ? t(lang, 'validation.phone_length', { n: phone.n })
+        : phone.kind === 'second'
+          ? t(lang, 'validation.phone_second', { digit: phone.digit })
+          : t(lang, phone.kind === 'first' ? 'validation.phone_first' : 'validation.phone_chars');
   }
   if (!out['consent.sensitiveInfo'] && (all['consent.noticeVersion'] || all['consent.at'])) {
     out['consent.sensitiveInfo'] = all['consent.noticeVersion'] ?? all['consent.at'];

@@ -11,7 +11,7 @@ import { ConsultFix } from './ConsultFix';
 import { EnrollForm } from '../EnrollForm';
 import { useLang } from '../i18n';
 import { Tally } from '../Tally';
-import { navigate } from '../use-route';
+import { linkClick, navigate } from '../use-route';
 
 export interface EnrollScreenProps {
   stall: CachedStall;
@@ -60,11 +60,16 @@ export function EnrollScreen({ stall, stalls, fixId, onChangeStall, onDirtyChang
       <div class="stall-bar">
         <p class="stall-current">
           <span class="visually-hidden">{t('stall.label')}: </span>
-          <strong>{stall.name}</strong> <span class="muted">{stall.date}</span>
+          <strong>{stall.name}</strong> <span class="muted stall-date-line">{stall.date}</span>
         </p>
-        <button type="button" class="secondary small" onClick={onChangeStall}>
-          {t('stall.change')}
-        </button>
+        <div class="stall-actions">
+          <button type="button" class="secondary small" onClick={onChangeStall} aria-label={t('stall.change')}>
+            {t('stall.changeShort')}
+          </button>
+          <a class="button-link secondary small" href={`/stall/${stall.id}/qr`} onClick={linkClick} title={t('qr.open')}>
+            {t('stall.qrShort')}
+          </a>
+        </div>
       </div>
       <Tally stallId={stall.id} />
       {fix.kind === 'enrollment' && (

@@ -1,10 +1,12 @@
 /**
  * The queue: how many records wait, were sent, or need attention, and the lists themselves, masked
  * (`张*`, `110105********0123`, `138****5678`). A record the server returned opens in the form with
- * the reason; nothing leaves this list without the staff seeing it. Also: last sync, storage persistence.
+ * the reason; nothing leaves this list without the staff seeing it: a rejected record is fixed, saved as
+ * a new record (its id taken), or discarded after a confirmation saying what is lost. Only the
+ * signed-in user's records are listed; others' are only counted (App). Also: last sync, storage persistence.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { localToday } from '../../shared/id-number';
+import { discardRejected, saveAsNew } from '../../offline/outbox-actions';
 import { maskId, maskName, maskPhone } from '../../shared/mask';
 import type { MessageKey } from '../../shared/i18n';
 import type { OutboxEntry, OutboxStatus } from '../../offline/outbox';
@@ -12,9 +14,11 @@ import { getLastSyncAt } from '../../offline/session';
 import type { Persistence } from '../../offline/storage';
 import { shortTime } from '../format';
 import { useLang } from '../i18n';
-import { useOutboxCounts, useOutboxList } from '../use-outbox';
+import { useOutboxList, useOwnCounts } from '../use-outbox';
 import { navigate } from '../use-route';
 import { labelKey } from '../EnrollForm/form-state';
+import { useModalDialog } from '../use-modal-dialog';
+import { localToday } from '../../shared/local-time';
 
 const LIST_LIMIT = 200;
 const SECTIONS: { status: OutboxStatus; title: MessageKey }[] = [
@@ -23,9 +27,9 @@ const SECTIONS: { status: OutboxStatus; title: MessageKey }[] = [
   { status: 'sent', title: 'queue.sent' },
 ];
 
-export function QueueScreen({ persistence }: { persistence: Persistence | null }) {
+export function QueueScreen({ persistence, owner }: { persistence: Persistence | null; owner: string }) {
   const { t } = useLang();
-  const c = useOutboxCounts();
+  const c = useOwnCounts(owner);
   const [lastSync, setLastSync] = useState<string | undefined>();
   useEffect(() => {
     void getLastSyncAt().then(setLastSync, () => undefined);
@@ -45,15 +49,15 @@ export function QueueScreen({ persistence }: { persistence: Persistence | null }
       <p class="muted">{lastSync ? t('queue.lastSync', { time: shortTime(lastSync, localToday()) }) : t('queue.neverSynced')}</p>
       {persistence && <p class={persistence === 'persistent' ? 'muted' : 'notice notice-warn'}>{t(`storage.${persistence}`)}</p>}
       {SECTIONS.map(({ status, title }) => (
-        <QueueSection key={status} status={status} title={t(title)} total={c?.[status] ?? 0} />
+        <QueueSection key={status} status={status} title={t(title)} total={c?.[status] ?? 0} owner={owner} />
       ))}
     </div>
   );
 }
 
-function QueueSection({ status, title, total }: { status: OutboxStatus; title: string; total: number }) {
+function QueueSection({ status, title, total, owner }: { status: OutboxStatus; title: string; total: number; owner: string }) {
   const { t } = useLang();
-  const list = useOutboxList(status, LIST_LIMIT);
+  const list = useOutboxList(status, LIST_LIMIT, owner);
   const headingId = `queue-${status}-title`;
   return (
     <section class={`queue-section queue-${status}`} aria-labelledby={headingId} data-section={status}>
@@ -93,6 +97,16 @@ function QueueItem({ entry }: { entry: OutboxEntry }) {
     main = t('queue.consultation', { topic: receipt?.topic ? t(`topic.${receipt.topic}`) : '' });
     detail = [t('receipt.consultation')];
   }
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const what = [main, ...detail.slice(0, 1), time].filter(Boolean).join(' · ');
+  const asNew = async () => {
+    try {
+      await saveAsNew(entry.id);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
   return (
     <li class="queue-item" data-id={entry.id}>
       <div class="queue-item-main">
@@ -103,11 +117,44 @@ function QueueItem({ entry }: { entry: OutboxEntry }) {
       {entry.status === 'rejected' && (
         <div class="queue-reason">
           <p class="field-error">{entry.reason?.message || entry.reason?.code}</p>
-          <button type="button" class="secondary small" onClick={() => navigate(`/?fix=${encodeURIComponent(entry.id)}`)}>
-            {t('queue.fix')}
-          </button>
+          {error && <p class="field-error">{error}</p>}
+          <div class="queue-actions">
+            {entry.reason?.code === 'id_conflict' ? (
+              <button type="button" class="secondary small" onClick={() => void asNew()}>
+                {t('queue.saveAsNew')}
+              </button>
+            ) : (
+              <button type="button" class="secondary small" onClick={() => navigate(`/?fix=${encodeURIComponent(entry.id)}`)}>
+                {t('queue.fix')}
+              </button>
+            )}
+            <button type="button" class="secondary small danger" onClick={() => setConfirming(true)}>
+              {t('queue.discard')}
+            </button>
+          </div>
         </div>
       )}
+      {confirming && <DiscardDialog what={what} onConfirm={() => void discardRejected(entry.id).finally(() => setConfirming(false))} onCancel={() => setConfirming(false)} />}
     </li>
+  );
+}
+
+/** Asks before a rejected record leaves the device for good, naming it (masked) and what is lost. */
+function DiscardDialog({ what, onConfirm, onCancel }: { what: string; onConfirm(): void; onCancel(): void }) {
+  const { t } = useLang();
+  const ref = useModalDialog();
+  return (
+    <dialog ref={ref} class="dialog" aria-labelledby="discard-title" aria-describedby="discard-body" onCancel={onCancel}>
+      <h2 id="discard-title">{t('discard.title')}</h2>
+      <p id="discard-body">{t('discard.body', { what })}</p>
+      <div class="form-actions">
+        <button type="button" class="secondary" onClick={onCancel}>
+          {t('discard.cancel')}
+        </button>
+        <button type="button" class="primary danger" onClick={onConfirm}>
+          {t('discard.confirm')}
+        </button>
+      </div>
+    </dialog>
   );
 }

@@ -12,6 +12,13 @@ export interface SignInProps {
   onCancel?(): void;
 }
 
+/** "Try again in N minutes", from the server's Retry-After (rounded up), or "a few minutes" when it gave none. */
+function throttledMessage(t: ReturnType<typeof useLang>['t'], retryAfter: number | undefined): string {
+  if (retryAfter === undefined) return t('signIn.throttled');
+  const minutes = Math.max(1, Math.ceil(retryAfter / 60));
+  return minutes === 1 ? t('signIn.throttledMinute') : t('signIn.throttledMinutes', { minutes: String(minutes) });
+}
+
 export function SignIn({ onSignIn, expiredUser, onCancel }: SignInProps) {
   const { t } = useLang();
   const online = useOnline();
@@ -34,7 +41,7 @@ export function SignIn({ onSignIn, expiredUser, onCancel }: SignInProps) {
     } catch (e) {
       if (e instanceof NetworkError) setError(t('signIn.offline'));
       else if (e instanceof ApiCallError && (e.status === 401 || e.status === 400)) setError(t('signIn.bad'));
-      else if (e instanceof ApiCallError && e.status === 429) setError(t('signIn.throttled'));
+      else if (e instanceof ApiCallError && e.status === 429) setError(throttledMessage(t, e.retryAfter));
       else setError(t('signIn.failed', { detail: e instanceof Error ? e.message : String(e) }));
       setBusy(false);
     }

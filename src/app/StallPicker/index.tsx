@@ -1,8 +1,8 @@
 /** Today's stall: picked from the org's stalls cached at sign-in (works offline), and remembered. */
 import { useState } from 'preact/hooks';
-import { localToday } from '../../shared/id-number';
 import type { CachedStall } from '../../offline/stalls';
 import { useLang } from '../i18n';
+import { localToday } from '../../shared/local-time';
 
 export interface StallPickerProps {
   stalls: CachedStall[];

@@ -1,95 +1,135 @@
 /**
- * Sign-in throttling: too many failed sign-ins for one username, or from one client address, within a
- * window answer 429 with Retry-After, before any password is checked.
+ * Sign-in throttling that an attacker cannot turn against the real user (OWASP, "Slow Down Online
+ * Guessing Attacks with Device Cookies"). A sign-in is judged by one of two sets of counters:
  *
- * The limits, and why:
- * - Per username, 5 failures in 15 minutes. A person mistypes a password two or three times; five
- *   leaves room for that. Against guessing it allows 20 tries an hour, 480 a day, for one account:
- *   hopeless against an 8-character minimum. The cost is that someone can keep one account locked by
- *   failing on purpose; the owner still waits at most 15 minutes after the attacks stop, and an admin
- *   sees the failures in the audit log.
- * - Per client address, 30 failures in 15 minutes. A stall team may sit behind one mobile-carrier NAT
- *   (many staff, one address) and sign in together in the morning, so the limit is wide; it still cuts
- *   a single source's guessing across many usernames (spraying) to 120 an hour.
+ * - **A known device** (a valid device cookie for this username, src/server/auth/device-cookie.ts) is
+ *   judged by that cookie's own failures only. Failures from anywhere else, however many, never lock
+ *   it out: the admin's phone still signs in while someone hammers `admin` from fifty addresses.
+ *   Should the cookie itself fail too often (it was stolen with the phone, say), it stops counting as
+ *   known and the attempt falls back to the rules for unknown devices.
+ * - **An unknown device** (no cookie, a forged or another user's, or a locked one) is throttled per
+ *   username and per client address at once.
+ *
+ * Each counter allows some failures for free, then locks for a window that doubles with each further
+ * failure, up to a cap: after the limit, 1 minute, 2, 4, … 60. Failures are remembered for a day.
+ * - Per username, 5 free. A person mistypes two or three times; five leaves room for that. A guesser
+ *   then gets about 35 tries a day on one account (5 + 6 doublings + one an hour), hopeless against
+ *   an 8-character minimum; the real user signs in from their own device meanwhile.
+ * - Per client address, 30 free. A stall team may sit behind one mobile-carrier NAT (many staff, one
+ *   address), so the limit is wide; it still cuts a single source's spraying across usernames.
+ * - Per device cookie, 5 free, as for a username.
+ * A refused attempt (429 with Retry-After) is not counted: waiting out Retry-After always works, and a
+ * flood of refused requests costs reads only.
  *
  * Attempts are rows in `login_attempts`, written before the password check and removed when it
  * succeeds, so concurrent guesses count against each other (no burst slips through between a check
  * and a write) and every app server behind a load balancer sees the same counts. Keys are pseudonyms
- * (usernames and addresses are not stored raw). A refused (429) attempt is not counted: waiting out
- * Retry-After always works.
+ * (usernames, addresses and device nonces are not stored raw).
  */
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { pseudonym } from '../audit';
 import type { Database } from '../storage/schema';
 
-/** The window failures are counted in. */
-export const THROTTLE_WINDOW_MS = 15 * 60_000;
-/** Failures per username within the window before sign-in is refused. */
+/** How long a failure is remembered. */
+export const FAILURE_MEMORY_MS = 24 * 3_600_000;
+/** The first lock, once a counter's free failures are used up; each further failure doubles it. */
+export const FIRST_LOCK_MS = 60_000;
+/** The longest lock one failure brings. */
+export const MAX_LOCK_MS = 60 * 60_000;
+/** Free failures per username from unknown devices. */
 export const USERNAME_LIMIT = 5;
-/** Failures per client address within the window before sign-in is refused. */
+/** Free failures per client address from unknown devices. */
 export const ADDRESS_LIMIT = 30;
+/** Free failures per device cookie before it no longer counts as a known device. */
+export const DEVICE_LIMIT = 5;
+
+/** What a counter is kept for. */
+export type LockKind = 'username' | 'address' | 'device';
 
 /** One sign-in attempt being counted. */
 export interface Attempt {
   /** Its rows, one per key. */
   rowIds: string[];
-  /** Its keys, the username's first. */
-  keys: string[];
-  /** What this attempt, if it fails, locks for the rest of the window (to audit once, not per refusal). */
-  locksOnFailure: ('username' | 'address')[];
+  /** Whether it came from a known device (judged by the device cookie's counter only). */
+  trusted: boolean;
+  /** The key a success forgives: the device's, or the username's. */
+  forgiveKey: string;
+  /** What this attempt, if it fails, locks (to audit once, when the lock starts, not per refusal). */
+  locksOnFailure: LockKind[];
 }
 
 /** Either the attempt may go ahead, or the caller must wait `retryAfter` seconds. */
 export type AttemptStart = { ok: true; attempt: Attempt } | { ok: false; retryAfter: number };
 
-type Limit = { key: string; limit: number; kind: 'username' | 'address' };
+/** Who is signing in: the normalized username, the client address when known, and a verified device. */
+export interface Who {
+  username: string;
+  address?: string;
+  /** The nonce of a device cookie already verified for this username (device-cookie.ts). */
+  device?: string;
+}
 
-/**
- * Seconds until `limit` is no longer reached for a key, given the other attempts in the window (oldest
- * first), or 0 when this attempt may go ahead.
- */
-function waitFor(others: { at: string }[], limit: number, now: Date): number {
-  if (others.length < limit) return 0;
-  // Allowed again once enough of the oldest have left the window to bring the count below the limit.
-  const freeing = others[others.length - limit]!;
-  return Math.max(Math.ceil((Date.parse(freeing.at) + THROTTLE_WINDOW_MS - now.getTime()) / 1000), 1);
+interface Limit {
+  key: string;
+  limit: number;
+  kind: LockKind;
+}
+
+/** The lock after `failures` failures for a counter with `limit` free ones: 0, then 1, 2, 4 … 60 minutes. */
+export function lockMs(failures: number, limit: number): number {
+  if (failures < limit) return 0;
+  return Math.min(FIRST_LOCK_MS * 2 ** Math.min(failures - limit, 30), MAX_LOCK_MS);
+}
+
+/** The counters an attempt is judged by. */
+function limitsFor(key: Buffer, who: Who, trusted: boolean): Limit[] {
+  if (trusted) return [{ key: `d:${pseudonym(key, `device:${who.device}`)}`, limit: DEVICE_LIMIT, kind: 'device' }];
+  const limits: Limit[] = [{ key: `u:${pseudonym(key, `username:${who.username}`)}`, limit: USERNAME_LIMIT, kind: 'username' }];
+  if (who.address) limits.push({ key: `a:${pseudonym(key, `address:${who.address}`)}`, limit: ADDRESS_LIMIT, kind: 'address' });
+  return limits;
 }
 
 /**
- * Counts an attempt for `username` (normalized) and `address` (when known) and decides whether it may
- * go ahead. Call `succeeded` after a correct password; a failed one simply stays counted. A refusal
- * writes nothing, so a flood of refused requests costs reads only.
+ * Counts an attempt and decides whether it may go ahead. Call `succeeded` after a correct password; a
+ * failed one simply stays counted. A refusal writes nothing.
  */
-export async function beginAttempt(
-  db: Kysely<Database>,
-  key: Buffer,
-  who: { username: string; address?: string },
-  now: Date = new Date(),
-): Promise<AttemptStart> {
-  const limits: Limit[] = [{ key: `u:${pseudonym(key, `username:${who.username}`)}`, limit: USERNAME_LIMIT, kind: 'username' }];
-  if (who.address) limits.push({ key: `a:${pseudonym(key, `address:${who.address}`)}`, limit: ADDRESS_LIMIT, kind: 'address' });
-  const cutoff = new Date(now.getTime() - THROTTLE_WINDOW_MS).toISOString();
-  const others = (l: Limit, exclude: string[]) =>
-    db
+export async function beginAttempt(db: Kysely<Database>, key: Buffer, who: Who, now: Date = new Date()): Promise<AttemptStart> {
+  const cutoff = new Date(now.getTime() - FAILURE_MEMORY_MS).toISOString();
+  /** The failures remembered for a counter (other than `exclude`), and the latest one's time. */
+  const failures = async (l: Limit, exclude: string[]) => {
+    const row = await db
       .selectFrom('login_attempts')
-      .select('at')
+      .select([sql<number | string>`count(*)`.as('n'), sql<string | null>`max(at)`.as('last')])
       .where('key', '=', l.key)
       .where('at', '>', cutoff)
       .$if(exclude.length > 0, (q) => q.where('id', 'not in', exclude))
-      .orderBy('at')
-      .limit(l.limit + 64)
-      .execute();
+      .executeTakeFirstOrThrow();
+    return { n: Number(row.n), last: row.last };
+  };
+  /** Seconds the counters still lock (0: none does), and each counter's failures. */
+  const check = async (limits: Limit[], exclude: string[]) => {
+    let wait = 0;
+    const counts: number[] = [];
+    for (const l of limits) {
+      const { n, last } = await failures(l, exclude);
+      counts.push(n);
+      const until = last ? Date.parse(last) + lockMs(n, l.limit) : 0;
+      if (until > now.getTime()) wait = Math.max(wait, Math.max(Math.ceil((until - now.getTime()) / 1000), 1));
+    }
+    return { wait, counts };
+  };
 
-  // 1. Already locked? Answer from a read.
-  let retryAfter = 0;
-  const counts: number[] = [];
-  for (const l of limits) {
-    const rows = await others(l, []);
-    counts.push(rows.length);
-    retryAfter = Math.max(retryAfter, waitFor(rows, l.limit, now));
+  // 1. Already locked? Answer from a read. A device cookie that is itself locked counts for nothing.
+  let trusted = who.device !== undefined;
+  let limits = limitsFor(key, who, trusted);
+  let first = await check(limits, []);
+  if (trusted && first.wait > 0) {
+    trusted = false;
+    limits = limitsFor(key, who, false);
+    first = await check(limits, []);
   }
-  if (retryAfter > 0) return { ok: false, retryAfter };
+  if (first.wait > 0) return { ok: false, retryAfter: first.wait };
 
   // 2. Count this attempt, then look again: concurrent attempts see each other's rows, so a burst
   //    cannot all pass between one check and its write.
@@ -100,21 +140,22 @@ export async function beginAttempt(
     .insertInto('login_attempts')
     .values(limits.map((l, i) => ({ id: rowIds[i]!, key: l.key, at: now.toISOString() })))
     .execute();
-  for (const l of limits) retryAfter = Math.max(retryAfter, waitFor(await others(l, rowIds), l.limit, now));
-  if (retryAfter > 0) {
+  const second = await check(limits, rowIds);
+  if (second.wait > 0) {
     await db.deleteFrom('login_attempts').where('id', 'in', rowIds).execute();
-    return { ok: false, retryAfter };
+    return { ok: false, retryAfter: second.wait };
   }
-  const locksOnFailure = limits.filter((l, i) => counts[i]! + 1 === l.limit).map((l) => l.kind);
-  return { ok: true, attempt: { rowIds, keys: limits.map((l) => l.key), locksOnFailure } };
+  const locksOnFailure = limits.filter((l, i) => first.counts[i]! + 1 === l.limit).map((l) => l.kind);
+  return { ok: true, attempt: { rowIds, trusted, forgiveKey: limits[0]!.key, locksOnFailure } };
 }
 
 /**
- * A correct password: this attempt is not a failure, and the username's earlier failures are
- * forgiven (the owner got in). The address's other failures stay: one good account must not wash away
- * a spray against others from the same source.
+ * A correct password: this attempt is not a failure, and the earlier failures of the counter it was
+ * judged by first are forgiven: the device's, or (from an unknown device) the username's, since the
+ * owner got in. The address's failures stay: one good account must not wash away a spray against
+ * others from the same source.
  */
 export async function succeeded(db: Kysely<Database>, attempt: Attempt): Promise<void> {
   await db.deleteFrom('login_attempts').where('id', 'in', attempt.rowIds).execute();
-  await db.deleteFrom('login_attempts').where('key', '=', attempt.keys[0]!).execute();
+  await db.deleteFrom('login_attempts').where('key', '=', attempt.forgiveKey).execute();
 }

@@ -8,6 +8,8 @@ export interface AuthUser {
   orgId: string;
   /** The org's materialized path: the caller's scope is every org whose path starts with it. */
   orgPath: string;
+  /** Signed in with a temporary password: every route but the password change answers 403 until it is changed. */
+  mustChangePassword: boolean;
 }
 
 /** Per-request values set by middleware. */

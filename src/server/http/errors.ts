@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { t, type MessageKey } from '../../shared/i18n';
 import { describeError, log } from '../log';
+import { StoreBusyError } from '../storage/open';
 import type { AppEnv } from './env';
 
 /** Thrown by handlers and validators; turned into the JSON error body by `onError`. */
@@ -40,6 +41,11 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
 /** The app's error handler: known errors as they are; anything else a logged 500 with no detail. */
 export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return errorResponse(c, err);
+  // The database pool's line is full: the same 503 as the sync gate's, with a spread Retry-After.
+  if (err instanceof StoreBusyError) {
+    log.warn('store busy', { route: c.req.routePath, why: err.why });
+    return errorResponse(c, new ApiError(503, 'unavailable', 'error.unavailable', { 'Retry-After': String(2 + Math.floor(Math.random() * 3)) }));
+  }
   log.error('unhandled error', { route: c.req.routePath, ...describeError(err) });
   return errorResponse(c, new ApiError(500, 'internal', 'error.internal'));
 }

@@ -17,6 +17,15 @@ export interface GateLimits {
   retryAfterSeconds: number;
 }
 
+/** The sync route's gates: `maxQueued` batches may wait (bodies unread) for one of `maxOpen` places. */
+export interface SyncLimits extends GateLimits {
+  /**
+   * Admitted batches at once: reading their body, being validated, waiting for or holding one of the
+   * `maxActive` turns at the store (default twice `maxActive`). Bodies in memory stay below this many.
+   */
+  maxOpen: number;
+}
+
 /** The 503 a refused request gets. */
 export function overloaded(retryAfterSeconds: number): ApiError {
   return new ApiError(503, 'unavailable', 'error.unavailable', { 'Retry-After': String(retryAfterSeconds) });

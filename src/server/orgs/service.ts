@@ -104,7 +104,7 @@ export async function importOrgs(
     }
     const name = nameSchema.safeParse(rawName);
     if (!name.success) {
-      fail(rec.line, t(lang, 'import.name'));
+      fail(rec.line, t(lang, name.error.issues[0]?.message === 'accounts.invalid.formula' ? 'accounts.invalid.formula' : 'import.name'));
       continue;
     }
     const level = rawLevel.toLowerCase();

@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
 import { loginBodySchema, normalizeUsername, type LoginResponse } from '../../shared/accounts';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { audit, pseudonym } from '../audit';
-import { currentUser, requireRole } from '../auth/middleware';
+import { currentUser, requireSignedIn } from '../auth/middleware';
 import { dummyPasswordHash, verifyPassword } from '../auth/passwords';
 import { createSession, revokeSession } from '../auth/sessions';
-import { beginAttempt, succeeded } from '../auth/throttle';
+import { deviceCookieHeader, deviceCookieName, issueDeviceCookie, readCookie, verifyDeviceCookie } from '../auth/device-cookie';
+import { beginAttempt, succeeded, type LockKind } from '../auth/throttle';
+import { describeUserAgent } from '../auth/user-agent';
 import { clientAddress } from '../http/client-address';
 import type { AppEnv } from '../http/env';
 import { ApiError } from '../http/errors';
@@ -16,7 +18,8 @@ const badCredentials = () => new ApiError(401, 'invalid_credentials', 'accounts.
 /**
  * `POST /api/auth/login` and `POST /api/auth/logout`. A wrong password and an unknown username get
  * the same 401 after the same work (an unknown name is checked against a dummy hash), so the answer
- * says nothing about which usernames exist.
+ * says nothing about which usernames exist. A sign-in that presents this username's device cookie is
+ * judged by that cookie's failures alone; a successful one sets a fresh cookie (auth/throttle.ts).
  */
 export function authRoutes({ storage, keys, config }: AppDeps): Hono<AppEnv> {
   const db = storage.db;
@@ -25,10 +28,12 @@ export function authRoutes({ storage, keys, config }: AppDeps): Hono<AppEnv> {
       const body = await readJson(c, loginBodySchema);
       const username = normalizeUsername(body.username);
       const address = clientAddress(c, config.trustProxyHops);
-      const start = await beginAttempt(db, keys.pseudonym, { username, address });
+      const cookieName = deviceCookieName(keys.deviceCookie, username);
+      const device = verifyDeviceCookie(keys.deviceCookie, username, readCookie(c.req.header('cookie'), cookieName));
+      const start = await beginAttempt(db, keys.pseudonym, { username, address, ...(device ? { device } : {}) });
       const user = await db
         .selectFrom('users')
-        .select(['id', 'username', 'role', 'org_id', 'password_hash'])
+        .select(['id', 'username', 'role', 'org_id', 'password_hash', 'disabled_at', 'password_reset_at'])
         .where('username', '=', username)
         .executeTakeFirst();
       // Refused before any password check. Not audited per request (a flood would fill the log): the
@@ -41,20 +46,35 @@ export function authRoutes({ storage, keys, config }: AppDeps): Hono<AppEnv> {
       const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()));
       if (!ok || !user) {
         await audit(db, { userId: user?.id ?? null, action: 'auth.login_failed', target });
-        // This failure locks the name (or the address) for the window: say so once.
+        // This failure starts locking the name, the address or the device cookie: say so once.
+        const lockTarget: Record<LockKind, () => string> = {
+          username: () => target,
+          address: () => `address:${pseudonym(keys.pseudonym, `address:${address}`)}`,
+          device: () => `device:${pseudonym(keys.pseudonym, `device:${device}`)}`,
+        };
         for (const kind of start.attempt.locksOnFailure) {
-          const locked = kind === 'username' ? target : `address:${pseudonym(keys.pseudonym, `address:${address}`)}`;
-          await audit(db, { userId: user?.id ?? null, action: 'auth.login_throttled', target: locked });
+          await audit(db, { userId: user?.id ?? null, action: 'auth.login_throttled', target: lockTarget[kind]() });
         }
         throw badCredentials();
       }
+      // Said only to whoever knows the password: a disabled account is no secret from its owner.
+      if (user.disabled_at !== null) {
+        await audit(db, { userId: user.id, action: 'auth.login_disabled', target });
+        throw new ApiError(403, 'account_disabled', 'account.disabled');
+      }
       await succeeded(db, start.attempt);
-      const token = await createSession(db, user.id);
+      const secure = new URL(c.req.url).protocol === 'https:' || Boolean(config.publicUrl?.startsWith('https:'));
+      c.header('Set-Cookie', deviceCookieHeader(cookieName, issueDeviceCookie(keys.deviceCookie, username), secure));
+      const token = await createSession(db, user.id, new Date(), describeUserAgent(c.req.header('user-agent')));
       await audit(db, { userId: user.id, action: 'auth.login', target });
-      const answer: LoginResponse = { token, user: { id: user.id, username: user.username, role: user.role, orgId: user.org_id } };
+      const answer: LoginResponse = {
+        token,
+        user: { id: user.id, username: user.username, role: user.role, orgId: user.org_id },
+        ...(user.password_reset_at !== null ? { mustChangePassword: true } : {}),
+      };
       return c.json(answer);
     })
-    .post('/auth/logout', requireRole(), async (c) => {
+    .post('/auth/logout', requireSignedIn(), async (c) => {
       const user = currentUser(c);
       const tokenHash = c.get('tokenHash');
       if (tokenHash) await revokeSession(db, tokenHash);

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import type { MeResponse } from '../../shared/accounts';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { AppEnv } from '../http/env';
 import { orgView } from '../orgs/service';
 import { today } from '../time';
-import { linkBase, stallsInScope, stallView } from './stalls';
+import { linkBase, stallsInScope, stallView } from '../stalls/service';
 
 /** `GET /api/me`: the caller, their org, and their subtree's stalls from today on (what a stall phone caches). */
 export function meRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -14,7 +14,7 @@ export function meRoutes(deps: AppDeps): Hono<AppEnv> {
     const user = currentUser(c);
     const org = await db.selectFrom('orgs').selectAll().where('id', '=', user.orgId).executeTakeFirstOrThrow();
     const stalls = await stallsInScope(db, user, today(deps.config.timeZone));
-    const base = linkBase(deps, c);
+    const base = linkBase(deps, c.req.url);
     const answer: MeResponse = {
       user: { id: user.id, username: user.username, role: user.role, orgId: user.orgId },
       org: orgView(org),

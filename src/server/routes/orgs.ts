@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { createOrgBodySchema } from '../../shared/accounts';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth/middleware';
 import { subtreePattern } from '../auth/scope';
 import type { AppEnv } from '../http/env';

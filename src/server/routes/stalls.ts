@@ -1,87 +1,42 @@
-import crypto from 'node:crypto';
-import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type { Kysely } from 'kysely';
-import { createStallBodySchema, dayRangeQuerySchema, type StallView } from '../../shared/accounts';
-import type { AppDeps } from '../app';
-import { audit } from '../audit';
+import { z } from 'zod/mini';
+import { createStallBodySchema } from '../../shared/accounts';
+import { HAS_MORE_HEADER, NEXT_CURSOR_HEADER, STALL_PAGE_MAX, stallListQuerySchema } from '../../shared/paging';
 import { currentUser, requireRole } from '../auth/middleware';
-import { requireOrgInScope, subtreePattern } from '../auth/scope';
-import type { AppEnv, AuthUser } from '../http/env';
+import { requireOrgInScope } from '../auth/scope';
+import type { AppDeps } from '../deps';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import type { AppEnv } from '../http/env';
 import { readJson, readQuery } from '../http/validate';
-import { joinTokenExpiry, joinUrl, signJoinToken } from '../join-tokens';
-import type { Database, StallsTable } from '../storage/schema';
+import { createStall, linkBase, stallsPage, stallView } from '../stalls/service';
 import { today } from '../time';
 
-/** Most stalls one list answers with (a city's whole week is a few thousand). */
-export const STALL_LIST_LIMIT = 5000;
+const stallKeys = z.tuple([z.string(), z.string(), z.string()]);
 
-/** The base of join links: PUBLIC_URL, else the origin the request came to. */
-export function linkBase(deps: AppDeps, c: Context<AppEnv>): string {
-  return deps.config.publicUrl ?? new URL(c.req.url).origin;
-}
-
-/** A stall with its join link. The token is derived from the stall, so every answer gives the same one. */
-export function stallView(deps: AppDeps, base: string, stall: Pick<StallsTable, 'id' | 'name' | 'org_id' | 'date' | 'location'>): StallView {
-  const expiresAt = joinTokenExpiry(stall.date, deps.config.joinDays, deps.config.timeZone);
-  const token = signJoinToken(deps.keys.joinToken, stall.id, expiresAt);
-  return {
-    id: stall.id,
-    name: stall.name,
-    orgId: stall.org_id,
-    date: stall.date,
-    location: stall.location,
-    joinUrl: joinUrl(base, token),
-    joinToken: token,
-    joinExpiresAt: expiresAt.toISOString(),
-  };
-}
-
-/** Stalls of the user's subtree from `from` to `to` (inclusive days), by date then name. */
-export async function stallsInScope(
-  db: Kysely<Database>,
-  user: AuthUser,
-  from: string,
-  to?: string,
-): Promise<StallsTable[]> {
-  let q = db
-    .selectFrom('stalls')
-    .innerJoin('orgs', 'orgs.id', 'stalls.org_id')
-    .selectAll('stalls')
-    .where('orgs.path', 'like', subtreePattern(user))
-    .where('stalls.date', '>=', from);
-  if (to) q = q.where('stalls.date', '<=', to);
-  return q.orderBy('stalls.date').orderBy('stalls.name').orderBy('stalls.id').limit(STALL_LIST_LIMIT).execute();
-}
-
-/** `GET /api/stalls?from=&to=` (from defaults to today) and `POST /api/stalls`, inside the caller's subtree. */
+/**
+ * `GET /api/stalls?from=&to=&cursor=&limit=` (from defaults to today) and `POST /api/stalls`, inside
+ * the caller's subtree. The list is paged (at most STALL_PAGE_MAX a page) and keeps its body, the
+ * array of stalls; `X-Has-More` says whether more follow and `X-Next-Cursor` leads on.
+ */
 export function stallRoutes(deps: AppDeps): Hono<AppEnv> {
   const db = deps.storage.db;
   return new Hono<AppEnv>()
     .get('/stalls', requireRole(), async (c) => {
       const user = currentUser(c);
-      const q = readQuery(c, dayRangeQuerySchema);
-      const rows = await stallsInScope(db, user, q.from ?? today(deps.config.timeZone), q.to);
-      const base = linkBase(deps, c);
+      const q = readQuery(c, stallListQuerySchema);
+      const after = q.cursor === undefined ? null : decodeCursor('stalls', stallKeys, q.cursor);
+      const { rows, hasMore } = await stallsPage(db, user, { from: q.from ?? today(deps.config.timeZone), to: q.to }, { limit: q.limit ?? STALL_PAGE_MAX, after });
+      const last = rows.at(-1);
+      c.header(HAS_MORE_HEADER, String(hasMore));
+      if (hasMore && last) c.header(NEXT_CURSOR_HEADER, encodeCursor('stalls', [last.date, last.name, last.id]));
+      const base = linkBase(deps, c.req.url);
       return c.json(rows.map((s) => stallView(deps, base, s)));
     })
     .post('/stalls', requireRole('staff', 'supervisor', 'admin'), async (c) => {
       const user = currentUser(c);
       const body = await readJson(c, createStallBodySchema);
       await requireOrgInScope(db, user, body.orgId);
-      const stall: StallsTable = {
-        id: crypto.randomUUID(),
-        name: body.name,
-        org_id: body.orgId,
-        date: body.date,
-        location: body.location ?? null,
-        created_by: user.id,
-        created_at: new Date().toISOString(),
-      };
-      await db.transaction().execute(async (trx) => {
-        await trx.insertInto('stalls').values(stall).execute();
-        await audit(trx, { userId: user.id, action: 'stall.create', target: `stall:${stall.id}` });
-      });
-      return c.json(stallView(deps, linkBase(deps, c), stall), 201);
+      const stall = await createStall(db, user, body);
+      return c.json(stallView(deps, linkBase(deps, c.req.url), stall), 201);
     });
 }

@@ -31,7 +31,7 @@ interface OrgName {
 }
 
 /** The district and street orgs on a path (`/city/district/street/`), by level. */
-function placeOf(path: string, orgs: Map<string, OrgName>) {
+export function placeOf(path: string, orgs: Map<string, OrgName>) {
   let district: OrgName | undefined;
   let street: OrgName | undefined;
   for (const id of path.split('/')) {
@@ -67,8 +67,11 @@ export function compareRows(a: StatsRow, b: StatsRow): number {
   );
 }
 
-/** The rows of the caller's org subtree, and their totals. With no group keys: one row, the totals. */
-export async function readStats(db: Kysely<Database>, user: Pick<AuthUser, 'orgPath'>, query: StatsQuery): Promise<StatsResponse> {
+/** Org names by id, shared across the queries of one answer (a streamed export asks once per day). */
+export type OrgNames = Map<string, OrgName>;
+
+/** The rows of the caller's subtree for `query`, summed by its keys and sorted (no totals row). */
+async function aggregate(db: Kysely<Database>, user: Pick<AuthUser, 'orgPath'>, query: StatsQuery, orgs: OrgNames): Promise<StatsRow[]> {
   const by = new Set(query.group);
   const byPlace = by.has('district') || by.has('street') || by.has('stall');
 
@@ -90,10 +93,9 @@ export async function readStats(db: Kysely<Database>, user: Pick<AuthUser, 'orgP
     .$if(by.has('channel'), (qb) => qb.select('dc.channel').groupBy('dc.channel'))
     .execute();
 
-  // Names of the orgs on the stalls' paths (a few hundred at most), in one query per thousand.
-  const orgs = new Map<string, OrgName>();
+  // Names of the orgs on the stalls' paths (a few hundred at most), in one query per thousand not yet known.
   if (by.has('district') || by.has('street')) {
-    const ids = [...new Set(summed.flatMap((r) => (r.org_path ?? '').split('/').filter(Boolean)))];
+    const ids = [...new Set(summed.flatMap((r) => (r.org_path ?? '').split('/').filter(Boolean)))].filter((id) => !orgs.has(id));
     for (let i = 0; i < ids.length; i += 1000) {
       const found = await db.selectFrom('orgs').select(['id', 'name', 'level']).where('id', 'in', ids.slice(i, i + 1000)).execute();
       for (const org of found) orgs.set(org.id, org);
@@ -121,13 +123,50 @@ export async function readStats(db: Kysely<Database>, user: Pick<AuthUser, 'orgP
     row.consultations += Number(r.consultations ?? 0);
     rows.set(id, row);
   }
+  return [...rows.values()].sort(compareRows);
+}
 
-  const list = [...rows.values()].sort(compareRows);
+const addTo = (totals: StatsCounts, row: StatsCounts) => {
+  totals.enrolled += row.enrolled;
+  totals.existing += row.existing;
+  totals.consultations += row.consultations;
+};
+
+/** The rows of the caller's org subtree, and their totals. With no group keys: one row, the totals. */
+export async function readStats(db: Kysely<Database>, user: Pick<AuthUser, 'orgPath'>, query: StatsQuery): Promise<StatsResponse> {
+  const list = await aggregate(db, user, query, new Map());
   const totals: StatsCounts = { enrolled: 0, existing: 0, consultations: 0 };
-  for (const row of list) {
-    totals.enrolled += row.enrolled;
-    totals.existing += row.existing;
-    totals.consultations += row.consultations;
-  }
+  for (const row of list) addTo(totals, row);
   return { rows: query.group.length === 0 ? [{ ...totals }] : list, totals };
+}
+
+/**
+ * The same rows as `readStats`, in the same order, for the exports: grouped by day, they are read one
+ * day at a time (rows sort by day first, so the order holds), which keeps a year of 356 stalls to one
+ * day's rows in memory. Returns the totals once every row has been yielded.
+ */
+export async function* streamStats(db: Kysely<Database>, user: Pick<AuthUser, 'orgPath'>, query: StatsQuery): AsyncGenerator<StatsRow, StatsCounts> {
+  const totals: StatsCounts = { enrolled: 0, existing: 0, consultations: 0 };
+  const orgs: OrgNames = new Map();
+  if (query.group.length === 0) {
+    for (const row of await aggregate(db, user, query, orgs)) addTo(totals, row);
+    yield { ...totals };
+    return totals;
+  }
+  const days = query.group.includes('day') ? dayList(query.from, query.to) : [null];
+  for (const day of days) {
+    const rows = await aggregate(db, user, day ? { ...query, from: day, to: day } : query, orgs);
+    for (const row of rows) {
+      addTo(totals, row);
+      yield row;
+    }
+  }
+  return totals;
+}
+
+/** Every `YYYY-MM-DD` from `from` to `to`, both included. */
+function dayList(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`), end = Date.parse(`${to}T00:00:00Z`); t <= end; t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
 }

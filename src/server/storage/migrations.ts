@@ -3,6 +3,7 @@
  * shipped is never edited. Each `up` uses Kysely's schema builder, which writes the right DDL for
  * SQLite and PostgreSQL; where the two differ, the step checks `engine`.
  */
+import crypto from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema';
 import type { Engine } from './open';
@@ -141,7 +142,75 @@ export const migrations: Migration[] = [
       await db.schema.createIndex('login_attempts_at').on('login_attempts').column('at').execute();
     },
   },
+  {
+    // Rate limits of the public join route (src/server/join/rate-limit.ts): one counter per key and
+    // fixed window, shared by every app server behind a load balancer and kept across restarts.
+    name: '005_join_limits',
+    async up(db) {
+      await db.schema
+        .createTable('join_limits')
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('window_start', 'text', (c) => c.notNull())
+        .addColumn('hits', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('join_limits_pk', ['key', 'window_start'])
+        .execute();
+      await db.schema.createIndex('join_limits_window').on('join_limits').column('window_start').execute();
+    },
+  },
+  {
+    // Roster exports per admin (src/server/roster/rate-limit.ts): one counter per admin and window,
+    // shared by every app server and kept across restarts.
+    name: '006_export_limits',
+    async up(db) {
+      await db.schema
+        .createTable('export_limits')
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('window_start', 'text', (c) => c.notNull())
+        .addColumn('hits', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('export_limits_pk', ['key', 'window_start'])
+        .execute();
+    },
+  },
+  {
+    // Accounts an admin can run (routes/users.ts, routes/account.ts): disabled users, temporary passwords,
+    // and sessions shown as devices (an id to name one by, when it was last used, what browser it is).
+    name: '007_account_state',
+    async up(db) {
+      await db.schema.alterTable('users').addColumn('disabled_at', 'text').execute();
+      await db.schema.alterTable('users').addColumn('password_reset_at', 'text').execute();
+      await db.schema.alterTable('sessions').addColumn('id', 'text').execute();
+      await db.schema.alterTable('sessions').addColumn('last_seen_at', 'text').execute();
+      await db.schema.alterTable('sessions').addColumn('user_agent', 'text').execute();
+      // Live sessions get an id now, so every device in a list can be ended; ended ones never show again.
+      const live = await db.selectFrom('sessions').select('token_hash').where('revoked_at', 'is', null).execute();
+      for (const { token_hash } of live) {
+        await db.updateTable('sessions').set({ id: crypto.randomUUID() }).where('token_hash', '=', token_hash).execute();
+      }
+      await db.schema.createIndex('sessions_id').on('sessions').column('id').unique().execute();
+    },
+  },
 ];
+
+/**
+ * Thrown when the store holds migrations this version does not know: a newer version has run on it.
+ * Running on a schema it does not know could corrupt what the newer version wrote, so the start stops.
+ */
+export class StoreNewerError extends Error {
+  constructor(readonly unknown: string[]) {
+    super(
+      `This store was upgraded by a newer Ruhui version: it has migration${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, ` +
+        `which this version does not know (it knows up to ${migrations.at(-1)!.name}). ` +
+        'Refusing to run on a schema it does not know: start the newer version, or restore a backup made by this version.',
+    );
+    this.name = 'StoreNewerError';
+  }
+}
+
+/** The names in `applied` that this version does not know (a newer version applied them). */
+export function unknownMigrations(applied: Iterable<string>): string[] {
+  const known = new Set(migrations.map((m) => m.name));
+  return [...applied].filter((name) => !known.has(name)).sort();
+}
 
 /** Lock key for migrations on PostgreSQL, so several app servers can start at once. */
 const MIGRATION_LOCK_KEY = 7_027_274;
@@ -157,6 +226,8 @@ export async function migrate(db: Kysely<Database>, engine: Engine): Promise<str
       .addColumn('applied_at', 'text', (c) => c.notNull())
       .execute();
     const done = new Set((await trx.selectFrom('schema_migrations').select('name').execute()).map((r) => r.name));
+    const unknown = unknownMigrations(done);
+    if (unknown.length > 0) throw new StoreNewerError(unknown);
     const applied: string[] = [];
     for (const m of migrations) {
       if (done.has(m.name)) continue;

@@ -17,6 +17,21 @@ export interface Storage {
   engine: Engine;
   /** Waits for queries in flight, then releases the database (and the data-folder lock). */
   close(): Promise<void>;
+  /** PostgreSQL only: the pool's connections and its waiting line right now (for metrics and tests). */
+  poolLoad?(): PoolLoad;
+  /**
+   * SQLite only: SQLite's online backup of the open database into `file`, page by page between other
+   * work, on this process's own connection (the only one the exclusive lock allows). Writes made
+   * meanwhile through the connection are carried into the copy, so it is consistent as of its end.
+   */
+  backup?(file: string): Promise<void>;
+}
+
+/** A PostgreSQL pool's state. */
+export interface PoolLoad {
+  size: number;
+  idle: number;
+  waiting: number;
 }
 
 export interface StorageOptions {
@@ -26,6 +41,25 @@ export interface StorageOptions {
   dataDir: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PostgreSQL: most requests waiting for a connection; one more is refused at once (StoreBusyError). */
+  maxPoolWaiting?: number;
+  /** PostgreSQL: longest wait for a connection before the request is refused (StoreBusyError). */
+  poolWaitMs?: number;
+}
+
+/** Defaults of the PostgreSQL pool: a few seconds of queued work at most, then refuse rather than time out. */
+export const POOL_DEFAULTS = { poolSize: 10, maxPoolWaiting: 40, poolWaitMs: 5_000 } as const;
+
+/**
+ * The store cannot take this request now (PostgreSQL's pool has too many waiting, or a wait ran too
+ * long). Nothing was done; the HTTP layer answers 503 with Retry-After, so clients back off and retry
+ * instead of piling up behind a pool until their own time-outs fire.
+ */
+export class StoreBusyError extends Error {
+  constructor(readonly why: 'queue_full' | 'wait_too_long') {
+    super(`the database pool is busy (${why})`);
+    this.name = 'StoreBusyError';
+  }
 }
 
 /** Thrown when another server process already owns the data folder. */
@@ -80,6 +114,9 @@ function openSqlite(dataDir: string): Storage {
     db,
     engine: 'sqlite',
     close: () => db.destroy(),
+    backup: async (file) => {
+      await sqlite.backup(file);
+    },
   };
 }
 
@@ -136,13 +173,35 @@ async function openPostgres(url: string, opts: StorageOptions): Promise<Storage>
       await admin.end();
     }
   }
+  const maxWaiting = opts.maxPoolWaiting ?? POOL_DEFAULTS.maxPoolWaiting;
   const pool = new pg.Pool({
     connectionString: url,
-    max: opts.poolSize ?? 10,
+    max: opts.poolSize ?? POOL_DEFAULTS.poolSize,
+    connectionTimeoutMillis: opts.poolWaitMs ?? POOL_DEFAULTS.poolWaitMs,
     options: schema ? `-c search_path=${schema}` : undefined,
   });
   // An idle client that loses its connection emits 'error'; without a listener that kills the process.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', close: () => db.destroy() };
+  // Backpressure: Kysely asks this for a connection before each query or transaction, so a refusal
+  // happens before anything is written.
+  const gated = {
+    connect: async () => {
+      if (pool.waitingCount >= maxWaiting) throw new StoreBusyError('queue_full');
+      try {
+        return await pool.connect();
+      } catch (err) {
+        // pg's words for connectionTimeoutMillis running out while waiting for a pooled connection.
+        if (err instanceof Error && /timeout exceeded when trying to connect/i.test(err.message)) throw new StoreBusyError('wait_too_long');
+        throw err;
+      }
+    },
+    end: () => pool.end(),
+  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: gated }) });
+  return {
+    db,
+    engine: 'postgres',
+    close: () => db.destroy(),
+    poolLoad: () => ({ size: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  };
 }

@@ -26,6 +26,10 @@ export interface UsersTable {
   role: 'staff' | 'supervisor' | 'admin';
   org_id: string;
   created_at: string;
+  /** Set when an admin disabled the account: no sign-in, every session ended, no request served. */
+  disabled_at: string | null;
+  /** Set when an admin gave a temporary password: until the user changes it, only that change is allowed. */
+  password_reset_at: string | null;
 }
 
 export interface SessionsTable {
@@ -35,6 +39,12 @@ export interface SessionsTable {
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
+  /** The session as its user and admins see it in a device list (a UUID; the hash never leaves the server). Null only for sessions older than the device list. */
+  id: string | null;
+  /** When a request last came with this session (written at most every few minutes). */
+  last_seen_at: string | null;
+  /** Browser and system of the signing-in device ("Chrome 120 · Android"), never the raw header. */
+  user_agent: string | null;
 }
 
 export interface StallsTable {
@@ -109,6 +119,21 @@ export interface LoginAttemptsTable {
   at: string;
 }
 
+/** Requests to the public join route per key (`a:` address pseudonym, `t:` stall) in one fixed window. */
+export interface JoinLimitsTable {
+  key: string;
+  /** The window's start, ISO-8601. */
+  window_start: string;
+  hits: number;
+}
+
+/** Roster exports per admin (`u:` + user id) in one fixed window. */
+export interface ExportLimitsTable {
+  key: string;
+  window_start: string;
+  hits: number;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   applied_at: string;
@@ -125,5 +150,7 @@ export interface Database {
   members: MembersTable;
   daily_counts: DailyCountsTable;
   login_attempts: LoginAttemptsTable;
+  join_limits: JoinLimitsTable;
+  export_limits: ExportLimitsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -29,6 +29,32 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
+/**
+ * Every property name a record has, at any level, sorted as `canonicalJson` sorts them. Given as the
+ * replacer of JSON.stringify, the native serializer writes exactly `canonicalJson`'s text (objects'
+ * members in this order, undefined members left out) several times faster. A record carrying any
+ * other name is written by `canonicalJson` itself, so the text never depends on this list being
+ * complete.
+ */
+const RECORD_KEYS = [
+  'at', 'birthDate', 'channel', 'consent', 'createdAt', 'employer', 'ethnicity', 'gender', 'id', 'idNumber', 'idType',
+  'join', 'kind', 'name', 'noticeVersion', 'occupation', 'person', 'phone', 'sensitiveInfo', 'services', 'stallId', 'topic',
+].sort();
+const KNOWN = new Set(RECORD_KEYS);
+
+/** Are all of `value`'s property names, at every level, in RECORD_KEYS? */
+function onlyKnownKeys(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return value.every(onlyKnownKeys);
+  for (const key in value) if (!KNOWN.has(key) || !onlyKnownKeys((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
+/** The canonical text of a record: `canonicalJson(record)`, by the native serializer where it can. */
+export function recordJson(record: unknown): string {
+  return onlyKnownKeys(record) ? JSON.stringify(record, RECORD_KEYS) : canonicalJson(record);
+}
+
 const subkeys = new WeakMap<Buffer, Buffer>();
 
 /** The fingerprint key, derived from the person-hash key so that the two uses never share a key. */
@@ -43,5 +69,5 @@ function fingerprintKey(personHashKey: Buffer): Buffer {
 
 /** HMAC-SHA-256 (base64url) of the record's canonical JSON. */
 export function recordFingerprint(personHashKey: Buffer, record: RecordT): string {
-  return crypto.createHmac('sha256', fingerprintKey(personHashKey)).update(canonicalJson(record), 'utf8').digest('base64url');
+  return crypto.createHmac('sha256', fingerprintKey(personHashKey)).update(recordJson(record), 'utf8').digest('base64url');
 }

@@ -13,6 +13,14 @@ export function personHash(key: Buffer, idNumber: string): string {
 
 const VERSION = 'v1';
 
+/** The key as OpenSSL holds it, made once: a cipher from a KeyObject starts about a third faster than from bytes. */
+const keyObjects = new WeakMap<Buffer, crypto.KeyObject>();
+function keyObject(key: Buffer): crypto.KeyObject {
+  let k = keyObjects.get(key);
+  if (!k) keyObjects.set(key, (k = crypto.createSecretKey(key)));
+  return k;
+}
+
 /** Length of the GCM nonce. */
 export const IV_BYTES = 12;
 
@@ -22,7 +30,7 @@ export const IV_BYTES = 12;
  */
 export function encryptPerson(key: Buffer, person: Person, iv: Buffer = crypto.randomBytes(IV_BYTES)): string {
   if (iv.length !== IV_BYTES) throw new Error('bad IV length');
-  const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+  const cipher = crypto.createCipheriv('aes-256-gcm', keyObject(key), iv);
   const ciphertext = Buffer.concat([cipher.update(JSON.stringify(person), 'utf8'), cipher.final()]);
   return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
 }

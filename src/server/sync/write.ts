@@ -7,7 +7,8 @@
  *    person_hash. Each unique key gets its own statement, so a conflict on one never aborts the
  *    other. A person whose row was not returned was already a member: their record's outcome becomes
  *    `existing_member` (inside the same transaction, so nobody ever sees the first guess).
- * 3. ids stored before are compared by fingerprint: the same content is a `duplicate`, other content
+ * 3. ids stored before are compared by fingerprint: the same content is a `duplicate` (and what it
+ *    was the first time, `accepted` or `existing_member`, is read back for the answer), other content
  *    an `id_conflict`.
  * 4. daily_counts: one upsert per (day, stall, occupation, channel) key of what was stored now,
  *    adding to the counters in the same transaction as the records.
@@ -28,6 +29,8 @@ export interface PendingRecord {
 
 /** What the write made of a record. */
 export type WriteOutcome = 'accepted' | 'existing_member' | 'duplicate' | 'id_conflict';
+/** What a record was when first stored. */
+export type FirstOutcome = 'accepted' | 'existing_member';
 
 /** SQLite binds at most 32,766 parameters per statement; PostgreSQL 65,535. */
 const MAX_PARAMS = 32_766;
@@ -99,18 +102,30 @@ function isRetryable(err: unknown): boolean {
  * Enrollments of one person in one batch: the first in batch order may be new, the rest are
  * existing members.
  */
-export async function writeBatch(db: Kysely<Database>, engine: Engine, records: PendingRecord[]): Promise<Map<string, WriteOutcome>> {
+export async function writeBatch(
+  db: Kysely<Database>,
+  engine: Engine,
+  records: PendingRecord[],
+  /** Filled with the first outcome of each `duplicate`. */
+  firstOutcomes?: Map<string, FirstOutcome>,
+): Promise<Map<string, WriteOutcome>> {
   if (records.length === 0) return new Map();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute((trx) => writeIn(trx, engine, records));
+      firstOutcomes?.clear();
+      return await db.transaction().execute((trx) => writeIn(trx, engine, records, firstOutcomes));
     } catch (err) {
       if (engine !== 'postgres' || attempt >= ATTEMPTS || !isRetryable(err)) throw err;
     }
   }
 }
 
-async function writeIn(trx: Transaction<Database>, engine: Engine, records: PendingRecord[]): Promise<Map<string, WriteOutcome>> {
+async function writeIn(
+  trx: Transaction<Database>,
+  engine: Engine,
+  records: PendingRecord[],
+  firstOutcomes: Map<string, FirstOutcome> | undefined,
+): Promise<Map<string, WriteOutcome>> {
   const outcomes = new Map<string, WriteOutcome>();
 
   // 1. Records.
@@ -160,15 +175,17 @@ async function writeIn(trx: Transaction<Database>, engine: Engine, records: Pend
   for (const chunk of chunks(before, 1)) {
     const found = await trx
       .selectFrom('records')
-      .select(['id', 'fingerprint'])
+      .select(['id', 'fingerprint', 'outcome'])
       .where('id', 'in', chunk.map((r) => r.row.id))
       .execute();
-    const stored = new Map(found.map((f) => [f.id, f.fingerprint]));
+    const stored = new Map(found.map((f) => [f.id, f]));
     for (const { row } of chunk) {
-      const fingerprint = stored.get(row.id);
+      const first = stored.get(row.id);
       // Not inserted yet not there: only a concurrent delete could do that. Roll back; the client retries.
-      if (fingerprint === undefined) throw new Error('record vanished during sync');
-      outcomes.set(row.id, fingerprint === row.fingerprint ? 'duplicate' : 'id_conflict');
+      if (first === undefined) throw new Error('record vanished during sync');
+      const same = first.fingerprint === row.fingerprint;
+      outcomes.set(row.id, same ? 'duplicate' : 'id_conflict');
+      if (same) firstOutcomes?.set(row.id, first.outcome);
     }
   }
 

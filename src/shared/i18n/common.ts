@@ -25,6 +25,8 @@ export const common = defineMessages(
     'error.too_many_requests': '请求过于频繁，请稍后再试',
     'error.unavailable': '服务器繁忙，请稍后再试',
     'error.internal': '服务器内部错误',
+    'error.invalid_encoding': '请求内容的压缩数据已损坏或与声明的编码不符',
+    'error.unsupported_encoding': '请求内容只能是未压缩的或 gzip 压缩的',
   },
   {
     'app.name': 'Ruhui',
@@ -49,5 +51,7 @@ export const common = defineMessages(
     'error.too_many_requests': 'Too many requests; please try again later',
     'error.unavailable': 'The server is busy; please try again shortly',
     'error.internal': 'Internal server error',
+    'error.invalid_encoding': 'The compressed request body is corrupt or not in the encoding it declares',
+    'error.unsupported_encoding': 'The request body must be plain or gzip-compressed',
   },
 );

@@ -1,37 +1,33 @@
 /**
- * The message catalogue: a small typed table per domain, merged here. No i18n framework: the app
- * speaks two languages and the join page must stay tiny.
+ * The whole message catalogue: a small typed table per domain, every one loaded. The server speaks
+ * through this; the browser loads parts by screen instead (./catalogue.ts, src/app/i18n.tsx). No i18n
+ * framework: the app speaks two languages and the join page must stay tiny.
  */
+import { accountActions } from './account-actions';
 import { accounts } from './accounts';
 import { app } from './app';
+import { audit } from './audit';
+import { addMessages } from './catalogue';
 import { common } from './common';
+import { dashboard } from './dashboard';
+import { join } from './join';
+import { qr } from './qr';
+import { qrLink } from './qr-link';
+import { roles } from './roles';
 import { LANGS, type Lang } from './define';
+import { ownership } from './ownership';
 import { sync } from './sync';
 import { syncStatus } from './sync-status';
 import { validation } from './validation';
 
 export { LANGS, type Lang };
+export type { MessageKey } from './keys';
+export { isMessageKey, t } from './catalogue';
 
-const catalogue = {
-  zh: { ...common.zh, ...validation.zh, ...app.zh, ...accounts.zh, ...sync.zh, ...syncStatus.zh },
-  en: { ...common.en, ...validation.en, ...app.en, ...accounts.en, ...sync.en, ...syncStatus.en },
-};
+/** Every part, for whoever needs them all (the server, and the tests that check the tables). */
+export const ALL_PARTS = { common, validation, app, accounts, audit, sync, syncStatus, dashboard, join, qr, qrLink, ownership, roles, accountActions };
 
-export type MessageKey = keyof typeof catalogue.zh;
-
-/** Is this string one of our message keys? (Server errors carry keys; clients translate them.) */
-export function isMessageKey(key: string): key is MessageKey {
-  return Object.hasOwn(catalogue.zh, key);
-}
-
-/** The message for `key` in `lang`, with `{name}` placeholders filled from `params`. */
-export function t(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  const text: string = catalogue[lang][key];
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
-}
+addMessages(...Object.values(ALL_PARTS));
 
 /** Picks our language from an Accept-Language header or navigator.language: zh unless English is asked for first. */
 export function pickLang(preference: string | null | undefined): Lang {

@@ -28,6 +28,8 @@ export class AppShell {
   }
 
   async expectLang(lang: 'zh-CN' | 'en'): Promise<void> {
+    // A switch may first load that language's texts for the screen: wait for it, then assert.
+    await this.page.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: 5_000 }).catch(() => undefined);
     expect(await this.page.evaluate(() => document.documentElement.lang)).toBe(lang);
   }
 }

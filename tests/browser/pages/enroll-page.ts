@@ -35,6 +35,65 @@ export class EnrollPage {
     await this.field('person.idNumber').fill(idNumber);
   }
 
+  /** The ID number field (its box, for layout checks). */
+  idField(): Locator {
+    return this.field('person.idNumber');
+  }
+
+  /** The Save button. */
+  saveButton(): Locator {
+    return this.form().getByRole('button', { name: /^(保存|Save)$/ });
+  }
+
+  /** Types the number into the ID field and presses Enter, as an ID-card reader does. */
+  async typeIdThenEnter(idNumber: string): Promise<void> {
+    await this.idField().click();
+    await this.page.keyboard.type(idNumber);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The record path (`name`) of the focused control, or null. */
+  async focusedField(): Promise<string | null> {
+    return this.page.evaluate(() => document.activeElement?.getAttribute('name') ?? null);
+  }
+
+  /** Is any message shown in the form's status area or on any field? */
+  async showsAnyProblem(): Promise<boolean> {
+    return (await this.form().locator('.form-status .notice-error, .field-error, [aria-invalid=true]').count()) > 0;
+  }
+
+  /** Taps "清空表单"; the form asks before it clears. Resolves with the question shown. */
+  async askToClear(): Promise<string> {
+    await this.form().getByRole('button', { name: /清空表单|Clear the form/ }).click();
+    const ask = this.form().locator('.confirm-clear');
+    await ask.waitFor();
+    return (await ask.locator('span').textContent()) ?? '';
+  }
+
+  async confirmClear(): Promise<void> {
+    await this.form().locator('.confirm-clear').getByRole('button', { name: /^(清空|Clear)$/ }).click();
+  }
+
+  async keepTyping(): Promise<void> {
+    await this.form().locator('.confirm-clear').getByRole('button', { name: /继续填写|Keep typing/ }).click();
+  }
+
+  /** Types a name into the form (and nothing else). */
+  async typeName(name: string): Promise<void> {
+    await this.field('person.name').fill(name);
+  }
+
+  async fieldValue(name: string): Promise<string> {
+    return this.field(name).inputValue();
+  }
+
+  /** The saved confirmation's text. */
+  async savedMessage(): Promise<string> {
+    const notice = this.form().locator('[role=status] .notice-ok');
+    await notice.waitFor();
+    return (await notice.textContent()) ?? '';
+  }
+
   /** Presses Save. */
   async save(): Promise<void> {
     await this.form().getByRole('button', { name: '保存', exact: true }).click();
@@ -79,6 +138,14 @@ export class EnrollPage {
     await this.page.locator(`.consult button[data-topic="${topic}"]`).click();
     await status.locator('.notice-ok').waitFor();
     await this.expectTally({ enrolled: before.enrolled, consultations: before.consultations + 1 });
+  }
+
+  /** Taps Undo in the consultation's message; resolves with what the message says then. */
+  async undoConsultation(): Promise<string> {
+    const status = this.page.locator('.consult [role=status]');
+    await status.getByRole('button', { name: /^(撤销|Undo)$/ }).click();
+    await status.locator('.notice:not(.consult-undo)').waitFor();
+    return (await status.textContent()) ?? '';
   }
 
   async tally(): Promise<{ enrolled: number; consultations: number }> {

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
+import { AppMenu } from './app-menu';
 
 export interface QueueCounts {
   pending: number;
@@ -13,7 +14,7 @@ export class QueuePage {
 
   /** Goes to the queue through the menu. */
   async open(): Promise<void> {
-    await this.page.getByRole('navigation').getByRole('link', { name: /记录队列/ }).click();
+    await new AppMenu(this.page).go(/记录队列/);
     await this.page.getByRole('heading', { name: '记录队列', level: 2 }).waitFor();
   }
 

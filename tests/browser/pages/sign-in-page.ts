@@ -16,6 +16,17 @@ export class SignInPage {
     await this.page.getByRole('navigation').waitFor();
   }
 
+  /** Submits the form once and waits for the server's answer (signed in or not); returns its status. */
+  async attempt(username: string, password: string): Promise<number> {
+    await this.page.locator('input[name=username]').fill(username);
+    await this.page.locator('input[name=password]').fill(password);
+    const answer = this.page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
+    await this.page.locator('form button[type=submit]').click();
+    const status = (await answer).status();
+    if (status !== 200) await this.page.locator('form button[type=submit]:not([disabled])').waitFor();
+    return status;
+  }
+
   /** The error shown under the form. */
   async error(): Promise<string> {
     const alert = this.page.locator('form [role=alert] .notice');

@@ -6,7 +6,9 @@ export interface StallSetup {
   username: string;
   password: string;
   orgId: string;
-  stall: { id: string; name: string; date: string };
+  stall: { id: string; name: string; date: string; joinUrl: string; joinToken: string };
+  /** The admin's session (for reading what the server holds). */
+  adminToken: string;
 }
 
 /** Today in the server's time zone (Asia/Shanghai by default), `YYYY-MM-DD`. */
@@ -14,7 +16,8 @@ export function serverToday(timeZone = 'Asia/Shanghai'): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
-async function api<T>(baseUrl: string, path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<T> {
+/** One JSON call to the server's API; throws on anything but 2xx. */
+export async function api<T>(baseUrl: string, path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<T> {
   const res = await fetch(baseUrl + path, {
     method: init.method ?? 'GET',
     headers: {
@@ -44,10 +47,16 @@ export async function setUpStall(baseUrl: string, adminPassword: string, stallNa
   const password = 'stall-password-1';
   await api(baseUrl, '/api/users', { method: 'POST', token: admin.token, body: { username, password, role: 'staff', orgId: district.id } });
   const date = serverToday();
-  const stall = await api<{ id: string; name: string; date: string }>(baseUrl, '/api/stalls', {
+  const stall = await api<{ id: string; name: string; date: string; joinUrl: string; joinToken: string }>(baseUrl, '/api/stalls', {
     method: 'POST',
     token: admin.token,
     body: { name: stallName, orgId: district.id, date },
   });
-  return { username, password, orgId: district.id, stall: { id: stall.id, name: stall.name, date: stall.date } };
+  return {
+    username,
+    password,
+    orgId: district.id,
+    stall: { id: stall.id, name: stall.name, date: stall.date, joinUrl: stall.joinUrl, joinToken: stall.joinToken },
+    adminToken: admin.token,
+  };
 }

@@ -28,15 +28,24 @@ export interface BrowserSession {
 }
 
 /** A persistent context (service workers need one) on a new temp profile, phone-sized. */
-export async function launchBrowser(options: { locale?: string } = {}): Promise<BrowserSession> {
+export async function launchBrowser(
+  options: {
+    locale?: string;
+    serviceWorkers?: 'allow' | 'block';
+    viewport?: { width: number; height: number };
+    /** Keep Chromium's back/forward cache on (Playwright turns it off by default). */
+    backForwardCache?: boolean;
+  } = {},
+): Promise<BrowserSession> {
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-chromium-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROME_PATH,
     headless: true,
     args: ARGS,
-    viewport: { width: 360, height: 640 },
+    viewport: options.viewport ?? { width: 360, height: 640 },
     locale: options.locale ?? 'zh-CN',
-    serviceWorkers: 'allow',
+    serviceWorkers: options.serviceWorkers ?? 'allow',
+    ...(options.backForwardCache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {}),
   });
   return {
     context,

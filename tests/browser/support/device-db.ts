@@ -22,15 +22,24 @@ export async function outboxEntries(page: Page): Promise<Record<string, unknown>
   });
 }
 
-/** Puts records into the outbox as pending (the shape outbox.enqueue writes), in one transaction. */
-export async function queueRaw(page: Page, records: { id: string; kind: string; stallId: string; createdAt: string }[]): Promise<void> {
-  await page.evaluate(async (records) => {
+/**
+ * Puts records into the outbox as pending (the shape outbox.enqueue writes), in one transaction; they
+ * belong to `owner` (a user id), by default to whoever is signed in on the device.
+ */
+export async function queueRaw(page: Page, records: { id: string; kind: string; stallId: string; createdAt: string }[], owner?: string): Promise<void> {
+  await page.evaluate(async ({ records, owner }) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const req = indexedDB.open('ruhui');
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
-    const tx = db.transaction('outbox', 'readwrite');
+    const tx = db.transaction(['outbox', 'session'], 'readwrite');
+    const session = await new Promise<{ user?: { id: string } } | undefined>((resolve, reject) => {
+      const req = tx.objectStore('session').get('current');
+      req.onsuccess = () => resolve(req.result as { user?: { id: string } } | undefined);
+      req.onerror = () => reject(req.error);
+    });
+    const who = owner ?? session?.user?.id ?? '';
     const now = Date.now();
     records.forEach((record, i) =>
       tx.objectStore('outbox').add({
@@ -44,6 +53,8 @@ export async function queueRaw(page: Page, records: { id: string; kind: string; 
         record,
         attempts: 0,
         updatedAt: now,
+        owner: who,
+        tally: record.kind === 'consultation' ? 'consultation' : 'joined',
       }),
     );
     await new Promise((resolve, reject) => {
@@ -51,5 +62,5 @@ export async function queueRaw(page: Page, records: { id: string; kind: string; 
       tx.onerror = () => reject(tx.error);
     });
     db.close();
-  }, records);
+  }, { records, owner });
 }

@@ -3,11 +3,9 @@
  * user and today's stall made through the API as admin, and a fresh Chromium profile that may keep
  * storage persistent (headless Chromium grants it only with the permission; TOOLCHAIN.md).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServerProcess, type ServerProcess } from '../../support/server-process';
+import { createServerStore, type ServerEngine } from '../../support/server-store';
 import { AppShell } from '../pages/app-shell';
 import { EnrollPage } from '../pages/enroll-page';
 import { SignInPage } from '../pages/sign-in-page';
@@ -37,9 +35,10 @@ export async function signInAtStall(page: Page, origin: string, setup: StallSetu
   return page;
 }
 
-export async function startStallWorld(adminPassword: string): Promise<StallWorld> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-browser-'));
-  const server = await startServerProcess({ RUHUI_DATA_DIR: dataDir, RUHUI_ADMIN_PASSWORD: adminPassword });
+/** The world on a fresh store of `engine` (the embedded one unless a test asks for PostgreSQL). */
+export async function startStallWorld(adminPassword: string, engine: ServerEngine = 'sqlite'): Promise<StallWorld> {
+  const store = await createServerStore(engine, 'ruhui-browser-');
+  const server = await startServerProcess({ ...store.env, RUHUI_ADMIN_PASSWORD: adminPassword });
   const setup = await setUpStall(server.url, adminPassword);
   const browser = await launchBrowser();
   const cdp = await browser.context.browser()?.newBrowserCDPSession();
@@ -55,7 +54,7 @@ export async function startStallWorld(adminPassword: string): Promise<StallWorld
     async close() {
       await browser.close();
       await server.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await store.drop();
     },
   };
 }

@@ -15,10 +15,20 @@ describeEachEngine('the audit log: GET /api/audit and what is written', (engine)
   });
   afterEach(async () => t.close());
 
+  type Entry = { at: string; userId: string | null; action: string; target: string | null };
+  /** Every entry the query finds, walking all its pages. */
   const entries = async (token: string, query = '') => {
-    const res = await api.get(`/api/audit${query}`, token);
-    expect(res.status).toBe(200);
-    return (await res.json()) as { at: string; userId: string | null; action: string; target: string | null }[];
+    const all: Entry[] = [];
+    let next: string | null = null;
+    do {
+      const sep = query ? '&' : '?';
+      const res = await api.get(`/api/audit${query}${next ? `${sep}cursor=${next}` : ''}`, token);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { items: Entry[]; next: string | null; hasMore: boolean };
+      all.push(...page.items);
+      next = page.next;
+    } while (next);
+    return all;
   };
 
   it('records every audited action with who, what, when and target — and no secret or personal data', async () => {

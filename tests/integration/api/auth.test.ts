@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSession } from '../../../src/server/auth/sessions';
-import { ADDRESS_LIMIT, THROTTLE_WINDOW_MS, USERNAME_LIMIT, beginAttempt } from '../../../src/server/auth/throttle';
+import { ADDRESS_LIMIT, FAILURE_MEMORY_MS, FIRST_LOCK_MS, USERNAME_LIMIT, beginAttempt } from '../../../src/server/auth/throttle';
 import { describeEachEngine, startTestApp, type TestApp } from '../support/engines';
 import { FIXTURE_PASSWORD, addUser, seedTree } from '../support/fixtures';
 import { client, daysFromNow, rowCounts } from './helpers';
@@ -48,6 +48,16 @@ describeEachEngine('sign-in, sessions and throttling', (engine) => {
     expect(wrong.headers.get('retry-after')).toBeNull();
   });
 
+  it('refuses a username no account can have (NUL, lone surrogate, bidi override) with 400 and writes nothing', async () => {
+    const before = await rowCounts(t);
+    for (const username of ['\u0000admin', 'admin\u0000', '\uD800admin', '\u202Eadmin', 'ad\u0007min']) {
+      const res = await api.post('/api/auth/login', { username, password: ' ' });
+      expect(res.status, JSON.stringify(username)).toBe(400);
+      expect((await res.json()).error.code).toBe('invalid_input');
+    }
+    expect(await rowCounts(t)).toEqual(before);
+  });
+
   it('refuses a non-JSON or malformed login with 415/400 and writes nothing', async () => {
     const before = await rowCounts(t);
     const form = await t.app.request('/api/auth/login', {
@@ -73,8 +83,8 @@ describeEachEngine('sign-in, sessions and throttling', (engine) => {
     expect(refused.status).toBe(429);
     expect((await refused.json()).error.code).toBe('too_many_attempts');
     const retryAfter = Number(refused.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(THROTTLE_WINDOW_MS / 1000 - 60);
-    expect(retryAfter).toBeLessThanOrEqual(THROTTLE_WINDOW_MS / 1000);
+    expect(retryAfter).toBeGreaterThan(FIRST_LOCK_MS / 1000 - 30);
+    expect(retryAfter).toBeLessThanOrEqual(FIRST_LOCK_MS / 1000);
     // Another account is not affected, and an unknown name is throttled the same way (no hint it is unknown).
     expect((await api.post('/api/auth/login', { username: other.username, password: FIXTURE_PASSWORD })).status).toBe(200);
     for (let i = 0; i < USERNAME_LIMIT; i++) await api.post('/api/auth/login', { username: 'ghost-user', password: 'x' });
@@ -83,19 +93,21 @@ describeEachEngine('sign-in, sessions and throttling', (engine) => {
     expect(actions).toHaveLength(2);
   });
 
-  it('lets the window pass: failures older than 15 minutes no longer count', async () => {
+  it('lets the lock pass: once it has run out, one more try is allowed; after a day nothing is remembered', async () => {
     const who = { username: 'someone' };
     const start = new Date('2030-01-01T00:00:00Z');
     for (let i = 0; i < USERNAME_LIMIT; i++) {
       expect((await beginAttempt(t.storage.db, t.keys.pseudonym, who, new Date(start.getTime() + i * 1000))).ok).toBe(true);
     }
+    const last = start.getTime() + (USERNAME_LIMIT - 1) * 1000;
     const before = await rowCounts(t);
-    const blocked = await beginAttempt(t.storage.db, t.keys.pseudonym, who, new Date(start.getTime() + 60_000));
-    expect(blocked).toEqual({ ok: false, retryAfter: THROTTLE_WINDOW_MS / 1000 - 60 });
+    const blocked = await beginAttempt(t.storage.db, t.keys.pseudonym, who, new Date(last + 10_000));
+    expect(blocked).toEqual({ ok: false, retryAfter: FIRST_LOCK_MS / 1000 - 10 });
     // A refusal is a read: a flood of them writes nothing.
     expect(await rowCounts(t)).toEqual(before);
-    // Refused attempts do not count: once the first failure leaves the window, one more try is allowed.
-    expect((await beginAttempt(t.storage.db, t.keys.pseudonym, who, new Date(start.getTime() + THROTTLE_WINDOW_MS + 1))).ok).toBe(true);
+    // Refused attempts do not count: once the lock has run out, one more try is allowed.
+    expect((await beginAttempt(t.storage.db, t.keys.pseudonym, who, new Date(last + FIRST_LOCK_MS))).ok).toBe(true);
+    expect((await beginAttempt(t.storage.db, t.keys.pseudonym, who, new Date(last + FIRST_LOCK_MS + FAILURE_MEMORY_MS))).ok).toBe(true);
   });
 
   it('forgives a username’s failures after a successful sign-in', async () => {

@@ -9,8 +9,12 @@
  */
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../../src/server/auth/passwords';
 import { createSession } from '../../../src/server/auth/sessions';
+import { hashToken } from '../../../src/server/auth/tokens';
+import { joinTokenExpiry, signJoinToken } from '../../../src/server/join-tokens';
 import { addDays, today } from '../../../src/server/time';
+import { enrollment } from '../../support/records';
 import { describeEachEngine, startTestApp, type TestApp } from '../support/engines';
 import { FIXTURE_PASSWORD, addStall, addUser, seedTree, type FixtureOrg, type FixtureUser } from '../support/fixtures';
 
@@ -23,6 +27,8 @@ type Expect = number | [number, number];
 /** The table. One row per route: anonymous, then staff, supervisor, admin (each [in, out] where scope applies). */
 const MATRIX: Record<string, [anonymous: number, staff: Expect, supervisor: Expect, admin: Expect]> = {
   'GET /api/health':                 [200, 200,        200,        200       ],
+  'GET /api/health/live':            [200, 200,        200,        200       ],
+  'GET /api/health/ready':           [200, 200,        200,        200       ],
   'POST /api/auth/login':            [200, 200,        200,        200       ],
   'POST /api/auth/logout':           [401, 200,        200,        200       ],
   'GET /api/me':                     [401, 200,        200,        200       ],
@@ -32,11 +38,26 @@ const MATRIX: Record<string, [anonymous: number, staff: Expect, supervisor: Expe
   'GET /api/users':                  [401, 403,        403,        200       ],
   'POST /api/users':                 [401, [403, 403], [403, 403], [201, 403]],
   'POST /api/users/:id/revoke':      [401, [403, 403], [403, 403], [200, 403]],
+  'POST /api/users/:id/disable':     [401, [403, 403], [403, 403], [200, 403]],
+  'POST /api/users/:id/enable':      [401, [403, 403], [403, 403], [200, 403]],
+  'POST /api/users/:id/password':    [401, [403, 403], [403, 403], [200, 403]],
+  'GET /api/users/:id/devices':      [401, [403, 403], [403, 403], [200, 403]],
+  'POST /api/users/:id/devices/:sessionId/revoke': [401, [403, 403], [403, 403], [200, 403]],
+  'POST /api/me/password':           [401, 200,        200,        200       ],
+  'GET /api/me/devices':             [401, 200,        200,        200       ],
+  'POST /api/me/devices/:id/revoke': [401, 200,        200,        200       ],
   'GET /api/stalls':                 [401, 200,        200,        200       ],
   'POST /api/stalls':                [401, [201, 403], [201, 403], [201, 403]],
+  'GET /api/stalls/:id/today':       [401, [200, 403], [200, 403], [200, 403]],
   'GET /api/audit':                  [401, 403,        403,        200       ],
   'POST /api/sync':                  [401, [200, 200], [200, 200], [403, 403]], // out: 200 with the record rejected as forbidden_stall
   'GET /api/stats':                  [401, 403,        200,        200       ],
+  'GET /api/stats.csv':              [401, 403,        200,        200       ],
+  'GET /api/stats.xlsx':             [401, 403,        200,        200       ],
+  'GET /api/members.xlsx':           [401, 403,        403,        200       ],
+  'GET /api/openapi.json':           [200, 200,        200,        200       ],
+  'GET /api/join/:token':            [200, 200,        200,        200       ], // public: the join link is the key
+  'POST /api/join/:token':           [200, 200,        200,        200       ],
 };
 
 interface World {
@@ -60,9 +81,15 @@ interface Call {
 const unique = () => crypto.randomBytes(4).toString('hex');
 const json = (v: unknown) => JSON.stringify(v);
 
+/** The inside stall's join link token. */
+const joinToken = (w: World) =>
+  signJoinToken(w.t.keys.joinToken, w.stalls.inside, joinTokenExpiry(today('Asia/Shanghai'), w.t.config.joinDays, 'Asia/Shanghai'));
+
 /** How to call each route as `role`, aimed inside or outside the caller's subtree. */
 const CALLS: Record<string, (w: World, role: Role | 'anonymous', scope: Scope) => Promise<Call> | Call> = {
   'GET /api/health': () => ({ method: 'GET', path: '/api/health' }),
+  'GET /api/health/live': () => ({ method: 'GET', path: '/api/health/live' }),
+  'GET /api/health/ready': () => ({ method: 'GET', path: '/api/health/ready' }),
   'POST /api/auth/login': (w, role) => ({
     method: 'POST',
     path: '/api/auth/login',
@@ -93,12 +120,44 @@ const CALLS: Record<string, (w: World, role: Role | 'anonymous', scope: Scope) =
     const victim = await addUser(w.t.storage, scope === 'in' ? w.orgs.inside.staff : w.orgs.outside, 'staff');
     return { method: 'POST', path: `/api/users/${victim.id}/revoke` };
   },
+  'POST /api/users/:id/disable': async (w, _role, scope) => {
+    const victim = await addUser(w.t.storage, scope === 'in' ? w.orgs.inside.staff : w.orgs.outside, 'staff');
+    return { method: 'POST', path: `/api/users/${victim.id}/disable` };
+  },
+  'POST /api/users/:id/enable': async (w, _role, scope) => {
+    const victim = await addUser(w.t.storage, scope === 'in' ? w.orgs.inside.staff : w.orgs.outside, 'staff');
+    return { method: 'POST', path: `/api/users/${victim.id}/enable` };
+  },
+  'POST /api/users/:id/password': async (w, _role, scope) => {
+    const victim = await addUser(w.t.storage, scope === 'in' ? w.orgs.inside.staff : w.orgs.outside, 'staff');
+    return { method: 'POST', path: `/api/users/${victim.id}/password`, body: json({ password: 'matrix-temp-1' }) };
+  },
+  'GET /api/users/:id/devices': async (w, _role, scope) => {
+    const victim = await addUser(w.t.storage, scope === 'in' ? w.orgs.inside.staff : w.orgs.outside, 'staff');
+    return { method: 'GET', path: `/api/users/${victim.id}/devices` };
+  },
+  'POST /api/users/:id/devices/:sessionId/revoke': async (w, _role, scope) => {
+    const victim = await addUser(w.t.storage, scope === 'in' ? w.orgs.inside.staff : w.orgs.outside, 'staff');
+    return { method: 'POST', path: `/api/users/${victim.id}/devices/${await sessionIdOf(w, victim.token)}/revoke` };
+  },
+  'POST /api/me/password': async (w, role) => {
+    // The actor's password is set to another one first, and changed back by the call.
+    const actor = w.actors[role === 'anonymous' ? 'staff' : role];
+    await w.t.storage.db.updateTable('users').set({ password_hash: await hashPassword('matrix-old-pass') }).where('id', '=', actor.id).execute();
+    return { method: 'POST', path: '/api/me/password', body: json({ currentPassword: 'matrix-old-pass', newPassword: FIXTURE_PASSWORD }) };
+  },
+  'GET /api/me/devices': () => ({ method: 'GET', path: '/api/me/devices' }),
+  'POST /api/me/devices/:id/revoke': async (w, role) => {
+    const other = await createSession(w.t.storage.db, w.actors[role === 'anonymous' ? 'staff' : role].id);
+    return { method: 'POST', path: `/api/me/devices/${await sessionIdOf(w, other)}/revoke` };
+  },
   'GET /api/stalls': () => ({ method: 'GET', path: `/api/stalls?from=${addDays(today('Asia/Shanghai'), -30)}` }),
   'POST /api/stalls': (w, role, scope) => ({
     method: 'POST',
     path: '/api/stalls',
     body: json({ name: '摊位', orgId: scope === 'in' ? w.orgs.inside[role === 'anonymous' ? 'staff' : role].id : w.orgs.outside.id, date: today('Asia/Shanghai') }),
   }),
+  'GET /api/stalls/:id/today': (w, _role, scope) => ({ method: 'GET', path: `/api/stalls/${scope === 'in' ? w.stalls.inside : w.stalls.outside}/today` }),
   'GET /api/audit': () => ({ method: 'GET', path: '/api/audit' }),
   'POST /api/sync': (w, _role, scope) => ({
     method: 'POST',
@@ -117,8 +176,27 @@ const CALLS: Record<string, (w: World, role: Role | 'anonymous', scope: Scope) =
       else expect(status).toMatchObject({ status: 'rejected', reason: { code: 'forbidden_stall' } });
     },
   }),
+  'GET /api/join/:token': (w) => ({ method: 'GET', path: `/api/join/${joinToken(w)}` }),
+  'POST /api/join/:token': (w) => {
+    const e = enrollment({ stallId: w.stalls.inside, n: crypto.randomInt(1, 1_000_000) });
+    return {
+      method: 'POST',
+      path: `/api/join/${joinToken(w)}`,
+      body: json({ id: e.id, createdAt: e.createdAt, person: e.person, services: e.services, consent: e.consent }),
+    };
+  },
   'GET /api/stats': () => ({ method: 'GET', path: `/api/stats?from=${addDays(today('Asia/Shanghai'), -7)}&to=${today('Asia/Shanghai')}&group=stall` }),
+  'GET /api/stats.csv': () => ({ method: 'GET', path: `/api/stats.csv?group=stall` }),
+  'GET /api/stats.xlsx': () => ({ method: 'GET', path: `/api/stats.xlsx?group=stall` }),
+  'GET /api/openapi.json': () => ({ method: 'GET', path: '/api/openapi.json' }),
+  'GET /api/members.xlsx': () => ({ method: 'GET', path: `/api/members.xlsx?reason=${encodeURIComponent('登记入会')}` }),
 };
+
+/** The device id of a session. */
+async function sessionIdOf(w: World, token: string): Promise<string> {
+  const row = await w.t.storage.db.selectFrom('sessions').select('id').where('token_hash', '=', hashToken(token)).executeTakeFirstOrThrow();
+  return row.id!;
+}
 
 /** The app's /api routes as `METHOD /path`, middleware left out. */
 function registeredRoutes(t: TestApp): string[] {
@@ -175,6 +253,23 @@ describeEachEngine('authorization matrix', (engine) => {
     });
   }
 
+  it('a caller with a temporary password gets 403 password_change_required from every signed-in route but the change and sign-out', async () => {
+    const pending = await addUser(w.t.storage, w.orgs.inside.staff, 'staff');
+    await w.t.storage.db.updateTable('users').set({ password_reset_at: new Date().toISOString() }).where('id', '=', pending.id).execute();
+    const open = ['POST /api/me/password', 'POST /api/auth/logout'];
+    for (const [route, [anonymous]] of Object.entries(MATRIX)) {
+      if (anonymous !== 401 || open.includes(route)) continue;
+      const call = await CALLS[route]!(w, 'staff', 'in');
+      const headers: Record<string, string> = { Authorization: `Bearer ${await createSession(w.t.storage.db, pending.id)}` };
+      if (call.body !== undefined) headers['Content-Type'] = call.contentType ?? 'application/json';
+      const res = await w.t.app.request(call.path, { method: call.method, headers, body: call.body });
+      expect(res.status, route).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code, route).toBe('password_change_required');
+    }
+    const logout = await w.t.app.request('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${await createSession(w.t.storage.db, pending.id)}` } });
+    expect(logout.status).toBe(200);
+  });
+
   describe.each(cases)('$route as $who ($scope)', ({ route, who, scope, status }) => {
     it(`answers ${status}`, async () => {
       const call = await CALLS[route]!(w, who, scope === '-' ? 'in' : scope);
@@ -185,7 +280,7 @@ describeEachEngine('authorization matrix', (engine) => {
       const res = await w.t.app.request(call.path, { method: call.method, headers, body: call.body });
       const text = await res.text();
       expect(res.status, text).toBe(status);
-      const body: unknown = text ? JSON.parse(text) : undefined;
+      const body: unknown = text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined; // downloads are not JSON
       if (status >= 400) {
         expect(body).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
         return;

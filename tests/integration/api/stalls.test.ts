@@ -65,18 +65,36 @@ describeEachEngine('stalls: POST/GET /api/stalls and GET /api/me', (engine) => {
     }
   });
 
-  it('uses the request’s origin for join links when PUBLIC_URL is unset', async () => {
-    const local = await startTestApp(engine, { publicUrl: undefined });
+  it('never builds a join link from a foreign Host when PUBLIC_URL is unset: only this machine’s own address and port', async () => {
+    const local = await startTestApp(engine, { publicUrl: undefined, port: 8080 });
     try {
       const { streets } = await seedTree(local.storage);
       const staff = await addUser(local.storage, streets.jianwai, 'staff');
-      const res = await local.app.request('http://stall.example:8080/api/stalls', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...staff.auth },
-        body: JSON.stringify({ name: '摊位', orgId: streets.jianwai.id, date: day(0) }),
-      });
-      const stall = await res.json();
-      expect(stall.joinUrl).toBe(`http://stall.example:8080/join?t=${stall.joinToken}`);
+      const create = (url: string, headers: Record<string, string> = {}) =>
+        local.app.request(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...staff.auth, ...headers },
+          body: JSON.stringify({ name: '摊位', orgId: streets.jianwai.id, date: day(0) }),
+        });
+      const links = async (res: Response) => {
+        const body = await res.json();
+        const list: { joinUrl: string; joinToken: string }[] = Array.isArray(body) ? body : 'stalls' in body ? body.stalls : [body];
+        expect(list.length).toBeGreaterThan(0);
+        return list.map((s) => s.joinUrl.replace(`?t=${s.joinToken}`, '?t=…'));
+      };
+      const own = 'http://localhost:8080/join?t=…';
+      // A foreign Host, whether on the request line or in X-Forwarded-Host, on every route that gives links.
+      expect(await links(await create('http://evil.example/api/stalls'))).toEqual([own]);
+      expect(await links(await create('http://evil.example:8080/api/stalls', { 'X-Forwarded-Host': 'evil.example' }))).toEqual([own]);
+      expect(await links(await create('http://localhost:8080/api/stalls', { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https' }))).toEqual([own]);
+      for (const path of ['/api/stalls', '/api/me']) {
+        expect(new Set(await links(await local.app.request(`http://evil.example:8080${path}`, { headers: staff.auth })))).toEqual(new Set([own]));
+      }
+      // This machine by its own address (a phone on the stall's network): kept, on the listening port only.
+      expect(await links(await create('http://127.0.0.1:8080/api/stalls'))).toEqual(['http://127.0.0.1:8080/join?t=…']);
+      expect(await links(await create('http://127.0.0.1:9999/api/stalls'))).toEqual([own]);
+      expect(await links(await create('http://[::1]:8080/api/stalls'))).toEqual(['http://[::1]:8080/join?t=…']);
+      expect(await links(await create('http://127.0.0.1.evil.example:8080/api/stalls'))).toEqual([own]);
     } finally {
       await local.close();
     }

@@ -77,6 +77,6 @@ describeEachEngine('users: GET/POST /api/users and revoke', (engine) => {
     expect(res.status).toBe(200);
     const users = await res.json();
     expect(users).toHaveLength(1);
-    expect(users[0]).toEqual({ id: expect.any(String), username: 'admin', role: 'admin', orgId: tree.city.id, createdAt: expect.any(String) });
+    expect(users[0]).toEqual({ id: expect.any(String), username: 'admin', role: 'admin', orgId: tree.city.id, createdAt: expect.any(String), disabled: false, mustChangePassword: false });
   });
 });

@@ -5,13 +5,14 @@
  */
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { closeDB, DB_NAME } from '../../../src/offline/db';
-import { counts } from '../../../src/offline/outbox';
+import { counts } from '../../../src/offline/outbox-counts';
 import { getSession, saveSession } from '../../../src/offline/session';
 import type { SyncEngine } from '../../../src/offline/sync-engine';
 import { processLock } from '../../../src/offline/sync-lock';
 import { consultation, enrollment } from '../../support/records';
+import { describeEachServerEngine } from '../../support/server-store';
 import { allSent, api, deviceEngine, deviceEntries, freshDevice, queueRecords, signIn, startWorld, until, type RemoteWorld } from './world';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,29 +49,29 @@ const receiptStatuses = async () => {
   return tally;
 };
 
-beforeAll(async () => {
-  world = await startWorld();
-}, 60_000);
+describeEachServerEngine('sync engine against the real server, with faults', (serverEngine) => {
+  beforeAll(async () => {
+    world = await startWorld(serverEngine);
+  }, 60_000);
 
-afterAll(async () => {
-  await world?.close();
-});
+  afterAll(async () => {
+    await world?.close();
+  });
 
-beforeEach(async () => {
-  await freshDevice();
-  await signIn(world);
-  before = await world.totals();
-  world.proxy.counts.received = world.proxy.counts.forwarded = world.proxy.counts.refused = 0;
-  world.proxy.counts.dropped = world.proxy.counts.badGateway = 0;
-});
+  beforeEach(async () => {
+    await freshDevice();
+    await signIn(world);
+    before = await world.totals();
+    world.proxy.counts.received = world.proxy.counts.forwarded = world.proxy.counts.refused = 0;
+    world.proxy.counts.dropped = world.proxy.counts.badGateway = 0;
+  });
 
-afterEach(async () => {
-  for (const e of engines) e.stop();
-  engines = [];
-  await closeDB();
-});
+  afterEach(async () => {
+    for (const e of engines) e.stop();
+    engines = [];
+    await closeDB();
+  });
 
-describe('sync engine against the real server, with faults', () => {
   it('a request that fails before reaching the server is sent again', async () => {
     const saved = await queueRecords(world, 40);
     world.proxy.inject({ kind: 'refuse' }, { kind: 'refuse' });

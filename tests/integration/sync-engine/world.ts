@@ -4,11 +4,9 @@
  * the real outbox, session and sync engine on fake-indexeddb, talking to the proxy with Node's fetch.
  */
 import { IDBFactory } from 'fake-indexeddb';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { closeDB } from '../../../src/offline/db';
-import { counts, enqueue, listByStatus, type OutboxEntry } from '../../../src/offline/outbox';
+import { enqueue, listByStatus, type OutboxEntry } from '../../../src/offline/outbox';
+import { counts } from '../../../src/offline/outbox-counts';
 import { saveSession, type SessionUser } from '../../../src/offline/session';
 import { createSyncEngine, type SyncEngine, type SyncEngineDeps } from '../../../src/offline/sync-engine';
 import { deviceSyncDeps } from '../../../src/offline/sync-device';
@@ -17,6 +15,7 @@ import { statsResponseSchema } from '../../../src/shared/stats';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { consultation, enrollment } from '../../support/records';
 import { startServerProcess, type ServerProcess } from '../../support/server-process';
+import { createServerStore, type ServerEngine } from '../../support/server-store';
 
 const ADMIN_PASSWORD = 'admin-password-1';
 const STAFF_PASSWORD = 'staff-password-1';
@@ -59,10 +58,11 @@ export interface RemoteWorld {
   close(): Promise<void>;
 }
 
-/** Starts a server (fresh data folder), sets it up through the API, and puts a fault proxy in front. */
-export async function startWorld(): Promise<RemoteWorld> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-sync-fault-'));
-  const env = { RUHUI_DATA_DIR: dataDir, RUHUI_ADMIN_PASSWORD: ADMIN_PASSWORD, RUHUI_LOG: 'warn' };
+/** Starts a server on a fresh store of `engine`, sets it up through the API, and puts a fault proxy in front. */
+export async function startWorld(engine: ServerEngine = 'sqlite'): Promise<RemoteWorld> {
+  const store = await createServerStore(engine, 'ruhui-sync-fault-');
+  const dataDir = store.dataDir;
+  const env = { ...store.env, RUHUI_ADMIN_PASSWORD: ADMIN_PASSWORD, RUHUI_LOG: 'warn' };
   let server = await startServerProcess(env);
   const base = () => server.url;
 
@@ -110,7 +110,7 @@ export async function startWorld(): Promise<RemoteWorld> {
     async close() {
       await proxy.close();
       await server.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await store.drop();
     },
   };
 }

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { OCCUPATIONS, TOPICS, type SyncStatus } from '../../../src/shared/records';
+import { OCCUPATIONS, TOPICS } from '../../../src/shared/records';
 import { statsResponseSchema } from '../../../src/shared/stats';
 import { consultation, enrollment } from '../../support/records';
 import { describeEachEngine, startTestApp, type TestApp } from '../support/engines';
@@ -21,6 +21,8 @@ const TIMES = [
   '2026-05-03T11:59:59.5+08:00',
 ];
 const shanghaiDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+/** The stalls' date (DAY, 1 May) in Beijing, 12 hours either side: 30 April 04:00Z to 2 May 04:00Z. */
+const inStallWindow = (iso: string) => Date.parse(iso) >= Date.parse('2026-04-30T04:00:00Z') && Date.parse(iso) < Date.parse('2026-05-02T04:00:00Z');
 
 type Op =
   | { t: 'enroll'; person: number; stall: number; time: number; self: boolean; occupation: number }
@@ -65,6 +67,8 @@ describeEachEngine('sync against a model', (engine) => {
     const stalls = [w.stalls.jianwai, w.stalls.sanlitun, w.stalls.zhongguancun, w.stalls.haidianDistrict];
     // The model: what is stored (id → content), who is a member, and the counters.
     const stored = new Map<string, string>();
+    /** What each stored record was the first time: a replay's `outcome`. */
+    const firstOutcome = new Map<string, string>();
     const members = new Set<number>();
     const counters = new Map<string, { enrolled: number; existing: number; consultations: number }>();
     const history: Sent[] = [];
@@ -99,7 +103,7 @@ describeEachEngine('sync against a model', (engine) => {
         for (const batch of run) {
           const auth = batch.sender === 'city' ? w.users.cityStaff.auth : w.users.jianwaiStaff.auth;
           const records: unknown[] = [];
-          const expected: SyncStatus[] = [];
+          const expected: string[] = [];
           for (const op of batch.ops) {
             const r = make(op);
             if ('invalid' in r) {
@@ -114,10 +118,11 @@ describeEachEngine('sync against a model', (engine) => {
             const inScope = known && (batch.sender === 'city' || known.id === w.stalls.jianwai.id);
             const before = stored.get(r.body.id);
             if (before !== undefined) {
-              expected.push(before === content ? 'duplicate' : 'rejected');
+              expected.push(before === content ? `duplicate:${firstOutcome.get(r.body.id)}` : 'rejected');
               continue;
             }
-            if (!inScope) {
+            // Outside the sender's scope; self-registrations only through the join route; off the stall's date.
+            if (!inScope || r.channel === 'self' || !inStallWindow(r.body.createdAt)) {
               expected.push('rejected');
               continue;
             }
@@ -125,20 +130,20 @@ describeEachEngine('sync against a model', (engine) => {
             const key = `${shanghaiDay(r.body.createdAt)}|${r.body.stallId}|${r.occupation}|${r.channel}`;
             const c = counters.get(key) ?? { enrolled: 0, existing: 0, consultations: 0 };
             counters.set(key, c);
-            if (r.person === null) {
-              c.consultations++;
-              expected.push('accepted');
-            } else if (members.has(r.person)) {
+            let outcome: 'accepted' | 'existing_member' = 'accepted';
+            if (r.person === null) c.consultations++;
+            else if (members.has(r.person)) {
               c.existing++;
-              expected.push('existing_member');
+              outcome = 'existing_member';
             } else {
               members.add(r.person);
               c.enrolled++;
-              expected.push('accepted');
             }
+            firstOutcome.set(r.body.id, outcome);
+            expected.push(outcome);
           }
           const answer = await sync(t, auth, records);
-          expect(answer.results.map((x) => x.status)).toEqual(expected);
+          expect(answer.results.map((x) => (x.outcome ? `${x.status}:${x.outcome}` : x.status))).toEqual(expected);
         }
 
         const res = await t.app.request('/api/stats?from=2026-04-30&to=2026-05-05&group=day,stall,occupation,channel', { headers: w.users.admin.auth });

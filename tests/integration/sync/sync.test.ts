@@ -3,6 +3,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { decryptPerson, personHash } from '../../../src/server/sync/person';
 import { consultation, enrollment, syncBody, syncInit, testPerson } from '../../support/records';
 import { describeEachEngine, startTestApp, type TestApp } from '../support/engines';
+import { today } from '../../../src/server/time';
+import { addStall } from '../support/fixtures';
 import { DAY, seedWorld, statuses, storeCounts, sync, type World } from './helpers';
 
 describeEachEngine('POST /api/sync', (engine) => {
@@ -111,7 +113,7 @@ describeEachEngine('POST /api/sync', (engine) => {
   it('makes a second sign-up of one person in one batch an existing member', async () => {
     const res = await sync(t, w.users.cityStaff.auth, [
       enrollment({ stallId: w.stalls.jianwai.id, n: 21, createdAt: at }),
-      enrollment({ stallId: w.stalls.zhongguancun.id, n: 21, createdAt: at, channel: 'self' }),
+      enrollment({ stallId: w.stalls.zhongguancun.id, n: 21, createdAt: at }),
       enrollment({ stallId: w.stalls.jianwai.id, n: 21, createdAt: at, person: { phone: '13700000021' } }),
     ]);
     expect(statuses(res)).toEqual(['accepted', 'existing_member', 'existing_member']);
@@ -176,15 +178,17 @@ describeEachEngine('POST /api/sync', (engine) => {
   });
 
   it('corrects record times by the device clock offset beyond five minutes, keeping both', async () => {
+    // Records made now belong to a stall of today.
+    const todays = await addStall(t.storage, w.tree.streets.jianwai, today('Asia/Shanghai'));
     const staff = w.users.cityStaff.auth;
     const now = Date.now();
     const twoHours = 2 * 3_600_000;
     // The device clock is two hours behind: it says 10:00 when it is 12:00.
     const deviceSaved = new Date(now - twoHours - 60_000).toISOString();
-    const skewed = enrollment({ stallId: w.stalls.jianwai.id, n: 41, createdAt: deviceSaved });
+    const skewed = enrollment({ stallId: todays.id, n: 41, createdAt: deviceSaved });
     await sync(t, staff, [skewed], { sentAt: new Date(now - twoHours).toISOString() });
     // Four minutes off: within tolerance, left alone.
-    const closeEnough = consultation({ stallId: w.stalls.jianwai.id, createdAt: new Date(now - 10 * 60_000).toISOString() });
+    const closeEnough = consultation({ stallId: todays.id, createdAt: new Date(now - 10 * 60_000).toISOString() });
     await sync(t, staff, [closeEnough], { sentAt: new Date(now - 4 * 60_000).toISOString() });
 
     const rows = await t.storage.db.selectFrom('records').select(['id', 'created_at', 'device_created_at', 'day']).execute();
@@ -198,14 +202,16 @@ describeEachEngine('POST /api/sync', (engine) => {
   });
 
   it('never moves a record into the future, and survives absurd device clocks', async () => {
+    // Records made now belong to a stall of today.
+    const todays = await addStall(t.storage, w.tree.streets.jianwai, today('Asia/Shanghai'));
     const now = Date.now();
     // Saved with the right time; then the device clock was set two hours back before sending.
-    const savedRight = consultation({ stallId: w.stalls.jianwai.id, createdAt: new Date(now - 10 * 60_000).toISOString() });
+    const savedRight = consultation({ stallId: todays.id, createdAt: new Date(now - 10 * 60_000).toISOString() });
     await sync(t, w.users.cityStaff.auth, [savedRight], { sentAt: new Date(now - 2 * 3_600_000).toISOString() });
     // Clocks from another age, both ways: still a 200 and a record at a time that has happened.
-    const ancient = consultation({ stallId: w.stalls.jianwai.id, createdAt: '0001-01-01T00:00:00Z' });
+    const ancient = consultation({ stallId: todays.id, createdAt: '0001-01-01T00:00:00Z' });
     await sync(t, w.users.cityStaff.auth, [ancient], { sentAt: '0001-01-01T00:05:00Z' });
-    const future = consultation({ stallId: w.stalls.jianwai.id, createdAt: '9999-12-31T23:59:59Z' });
+    const future = consultation({ stallId: todays.id, createdAt: '9999-12-31T23:59:59Z' });
     await sync(t, w.users.cityStaff.auth, [future], { sentAt: '0001-01-01T00:00:00Z' });
 
     const rows = await t.storage.db.selectFrom('records').select(['id', 'created_at', 'device_created_at', 'day']).execute();
@@ -221,12 +227,14 @@ describeEachEngine('POST /api/sync', (engine) => {
   });
 
   it('puts a corrected record on the day its corrected time falls on', async () => {
+    // Records made now belong to a stall of today.
+    const todays = await addStall(t.storage, w.tree.streets.jianwai, today('Asia/Shanghai'));
     // The device clock is 30 minutes behind: the day comes from the corrected time, not the device's.
     const serverNow = Date.now();
     const offset = 30 * 60_000;
     const deviceNow = serverNow - offset;
     const createdAt = new Date(deviceNow - 5 * 60_000);
-    const r = consultation({ stallId: w.stalls.jianwai.id, createdAt: createdAt.toISOString() });
+    const r = consultation({ stallId: todays.id, createdAt: createdAt.toISOString() });
     await sync(t, w.users.cityStaff.auth, [r], { sentAt: new Date(deviceNow).toISOString() });
     const row = await t.storage.db.selectFrom('records').select(['day', 'created_at']).where('id', '=', r.id).executeTakeFirstOrThrow();
     const shanghaiDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);

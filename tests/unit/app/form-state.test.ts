@@ -12,10 +12,10 @@ import {
   normalizedPhoneHint,
   type FormState,
 } from '../../../src/app/EnrollForm/form-state';
-import { localIsoWithOffset } from '../../../src/app/format';
 import { validateRecord, type Enrollment } from '../../../src/shared/records';
 import { NOTICE_VERSION } from '../../../src/shared/privacy-notice';
 import { id18Arb, makeId18, residentPrefixArb } from '../shared/id-fixtures';
+import { localIsoWithOffset } from '../../../src/shared/local-time';
 
 // Records are made now: the ID generators make people who are 16 or over today.
 const META = { id: '2f1c9a4e-8d4b-4c1e-9f0a-3b5d7e9a1c2d', stallId: '7a3e5c1b-2d4f-4a6b-8c9d-0e1f2a3b4c5d', createdAt: localIsoWithOffset() };

@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { deleteDB, openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DB_NAME, DB_VERSION, closeDB, getDB, onDbEvent } from '../../../src/offline/db';
-import { counts, enqueue, findByIdNumber, listByStatus, tallyFor, takePending } from '../../../src/offline/outbox';
+import { UNKNOWN_OWNER, enqueue, findByIdNumber, listByStatus, takePending } from '../../../src/offline/outbox';
+import { counts, ownCounts, tallyFor } from '../../../src/offline/outbox-counts';
 import { getChosenStall } from '../../../src/offline/stalls';
 import { getSession } from '../../../src/offline/session';
 import { AT, STALL, consultation, enrollment, freshIndexedDB } from './fixtures';
@@ -23,10 +24,6 @@ async function openV1() {
 }
 
 describe('schema migrations', () => {
-  it('is at version 3', () => {
-    expect(DB_VERSION).toBe(3);
-  });
-
   it('upgrading from version 1 keeps every record, session and setting, and indexes them', async () => {
     const v1 = await openV1();
     const pending = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? consultation('health') : enrollment(i + 1)));
@@ -53,7 +50,7 @@ describe('schema migrations', () => {
     expect(await db.count('outbox')).toBe(42);
     expect(await counts()).toEqual({ pending: 40, sent: 1, rejected: 1 });
     expect((await takePending(500)).map((e) => e.id).sort()).toEqual(pending.map((r) => r.id).sort());
-    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 31, consultations: 10 });
+    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 31, existing: 0, consultations: 10 });
     expect((await findByIdNumber(rejected.person.idNumber))?.id).toBe(rejected.id);
     expect((await listByStatus('rejected'))[0]?.reason?.code).toBe('id_checksum');
     for (const e of await takePending(500)) {
@@ -62,6 +59,38 @@ describe('schema migrations', () => {
     }
     expect((await getSession())?.user).toEqual(user);
     expect((await getChosenStall())?.name).toBe('望京摊位');
+    // Saved under the session of the time: they belong to the user signed in when the upgrade ran.
+    expect(await ownCounts('u1')).toEqual({ pending: 40, sent: 1, rejected: 1, others: 0 });
+  });
+
+  it('upgrading from version 3 keeps every record; with nobody signed in they are nobody’s until adopted', async () => {
+    const v3 = await openDB(DB_NAME, 3, {
+      upgrade(db) {
+        const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
+        outbox.createIndex('by-status', 'status');
+        outbox.createIndex('by-status-queued', ['status', 'queuedAt']);
+        outbox.createIndex('by-stall-day', ['stallId', 'day']);
+        outbox.createIndex('by-id-number', 'record.person.idNumber');
+        outbox.createIndex('by-stall-day-kind-status', ['stallId', 'day', 'kind', 'status']);
+        db.createObjectStore('session');
+        db.createObjectStore('stalls', { keyPath: 'id' });
+        db.createObjectStore('meta');
+      },
+    });
+    const base = { stallId: STALL, day: '2026-11-05', createdAt: AT, queuedAt: Date.parse(AT), attempts: 0, updatedAt: 1 };
+    const waiting = [enrollment(1), enrollment(2), consultation('legal')];
+    for (const record of waiting) await v3.put('outbox', { ...base, id: record.id, kind: record.kind, status: 'pending', record });
+    await v3.put('outbox', { ...base, id: 'was-member', kind: 'enrollment', status: 'sent',
+      receipt: { id: 'was-member', kind: 'enrollment', maskedName: '王*', occupation: 'courier', at: AT, status: 'existing_member' } });
+    v3.close();
+
+    expect(await counts()).toEqual({ pending: 3, sent: 1, rejected: 0 });
+    // Whoever signs in next sees them as others' records, and the engine sends none under them.
+    expect(await ownCounts('u2')).toEqual({ pending: 0, sent: 0, rejected: 0, others: 3 });
+    expect(await takePending(500, 'u2')).toEqual([]);
+    expect((await takePending(500, UNKNOWN_OWNER)).length).toBe(3);
+    // The tally keeps an already-member apart from the joins.
+    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 2, existing: 1, consultations: 1 });
   });
 
   it('upgrading from version 2 keeps every record and counts the tally from the new index', async () => {
@@ -100,8 +129,8 @@ describe('schema migrations', () => {
     expect([...db.transaction('outbox').store.indexNames]).toContain('by-stall-day-kind-status');
     expect(await db.count('outbox')).toBe(15);
     expect(await counts()).toEqual({ pending: 12, sent: 2, rejected: 1 });
-    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 8, consultations: 5 });
-    expect(await tallyFor(STALL, '2026-11-06')).toEqual({ enrolled: 1, consultations: 0 });
+    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 8, existing: 0, consultations: 5 });
+    expect(await tallyFor(STALL, '2026-11-06')).toEqual({ enrolled: 1, existing: 0, consultations: 0 });
     expect((await findByIdNumber(rejected.person.idNumber))?.id).toBe(rejected.id);
   });
 });

@@ -49,12 +49,26 @@ export async function freshIndexedDB(): Promise<void> {
   globalThis.indexedDB = new IDBFactory();
 }
 
+/** What localStorage holds, and a way to wait for a write (no sleeping on it). */
+export class LocalStorageFake extends Map<string, string> {
+  private waiting: { key: string; value: string; resolve: () => void }[] = [];
+  write(key: string, value: string): void {
+    this.set(key, value);
+    this.waiting = this.waiting.filter((w) => (w.key === key && w.value === value ? (w.resolve(), false) : true));
+  }
+  /** Resolves once `key` holds `value` (at once if it does). */
+  until(key: string, value: string): Promise<void> {
+    if (this.get(key) === value) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push({ key, value, resolve }));
+  }
+}
+
 /** A minimal localStorage for Node. */
-export function installLocalStorage(): Map<string, string> {
-  const map = new Map<string, string>();
+export function installLocalStorage(): LocalStorageFake {
+  const map = new LocalStorageFake();
   const shim = {
     getItem: (k: string) => map.get(k) ?? null,
-    setItem: (k: string, v: string) => void map.set(k, String(v)),
+    setItem: (k: string, v: string) => map.write(k, String(v)),
     removeItem: (k: string) => void map.delete(k),
     clear: () => map.clear(),
     key: (i: number) => [...map.keys()][i] ?? null,

@@ -1,29 +1,13 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  applyResults,
-  counts,
-  detectClearedData,
-  acknowledgeClearedData,
-  DuplicatePersonError,
-  enqueue,
-  findByIdNumber,
-  getEntry,
-  listByStatus,
-  noteAttempt,
-  onOutboxChange,
-  OutboxQuotaError,
-  OutboxStateError,
-  PENDING_MARKER_KEY,
-  RecordInvalidError,
-  requeue,
-  tallyFor,
-  takePending,
-} from '../../../src/offline/outbox';
+import { applyResults, DuplicatePersonError, enqueue, findByIdNumber, getEntry, listByStatus, noteAttempt, OutboxQuotaError, OutboxStateError, RecordInvalidError, requeue, takePending } from '../../../src/offline/outbox';
+import { onOutboxChange } from '../../../src/offline/outbox-channel';
+import { counts, tallyFor } from '../../../src/offline/outbox-counts';
+import { detectClearedData, acknowledgeClearedData, PENDING_MARKER_KEY } from '../../../src/offline/outbox-marker';
 import { closeDB } from '../../../src/offline/db';
-import { AT, OTHER_STALL, STALL, consultation, enrollment, freshIndexedDB, installLocalStorage, residentId } from './fixtures';
+import { AT, OTHER_STALL, STALL, consultation, enrollment, freshIndexedDB, installLocalStorage, residentId, type LocalStorageFake } from './fixtures';
 
-let marker: Map<string, string>;
+let marker: LocalStorageFake;
 
 beforeEach(async () => {
   await freshIndexedDB();
@@ -34,8 +18,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
 });
 
-/** Waits for the marker update that follows each change (it runs after the commit). */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('enqueue', () => {
   it('queues a valid record as pending, normalized by the shared schema', async () => {
@@ -129,12 +111,12 @@ describe('tally and counts', () => {
     await enqueue(enrollment(4, { stallId: OTHER_STALL }));
     await enqueue(consultation('legal'));
     await enqueue(consultation('health'));
-    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 2, consultations: 2 });
-    expect(await tallyFor(STALL, '2026-11-06')).toEqual({ enrolled: 1, consultations: 0 });
-    expect(await tallyFor(OTHER_STALL, '2026-11-05')).toEqual({ enrolled: 1, consultations: 0 });
+    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 2, existing: 0, consultations: 2 });
+    expect(await tallyFor(STALL, '2026-11-06')).toEqual({ enrolled: 1, existing: 0, consultations: 0 });
+    expect(await tallyFor(OTHER_STALL, '2026-11-05')).toEqual({ enrolled: 1, existing: 0, consultations: 0 });
 
     await applyResults([{ id: a.id, status: 'rejected', reason: { code: 'forbidden_stall', field: 'stallId', message: 'x' } }]);
-    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 1, consultations: 2 });
+    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 1, existing: 0, consultations: 2 });
     expect(await counts()).toEqual({ pending: 5, sent: 0, rejected: 1 });
   });
 
@@ -142,7 +124,7 @@ describe('tally and counts', () => {
     const a = enrollment(1);
     await enqueue(a);
     await applyResults([{ id: a.id, status: 'accepted' }]);
-    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 1, consultations: 0 });
+    expect(await tallyFor(STALL, '2026-11-05')).toEqual({ enrolled: 1, existing: 0, consultations: 0 });
   });
 });
 
@@ -271,11 +253,10 @@ describe('storage trouble', () => {
     await enqueue(consultation());
     const b = consultation();
     await enqueue(b);
-    await settle();
-    expect(marker.get(PENDING_MARKER_KEY)).toBe('2');
+    // The marker follows each change by itself, after the commit.
+    await marker.until(PENDING_MARKER_KEY, '2');
     await applyResults([{ id: b.id, status: 'accepted' }]);
-    await settle();
-    expect(marker.get(PENDING_MARKER_KEY)).toBe('1');
+    await marker.until(PENDING_MARKER_KEY, '1');
     expect(await detectClearedData()).toBe(0);
 
     // The browser clears site data except the marker (or the database alone is evicted).

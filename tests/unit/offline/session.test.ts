@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDB } from '../../../src/offline/db';
-import { counts, enqueue } from '../../../src/offline/outbox';
+import { enqueue } from '../../../src/offline/outbox';
+import { counts } from '../../../src/offline/outbox-counts';
 import { clearSession, getDeviceId, getSession, markSessionExpired, saveSession } from '../../../src/offline/session';
 import { cacheStalls, chooseStall, getChosenStall, listCachedStalls } from '../../../src/offline/stalls';
 import { STALL, consultation, freshIndexedDB } from './fixtures';

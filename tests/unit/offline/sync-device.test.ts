@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDB } from '../../../src/offline/db';
-import { counts, enqueue, getEntry } from '../../../src/offline/outbox';
+import { enqueue, getEntry } from '../../../src/offline/outbox';
+import { counts } from '../../../src/offline/outbox-counts';
 import { getLastSyncAt, getSession, saveSession } from '../../../src/offline/session';
 import { createSyncEngine } from '../../../src/offline/sync-engine';
 import { deviceSyncDeps } from '../../../src/offline/sync-device';

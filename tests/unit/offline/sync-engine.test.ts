@@ -1,9 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSyncEngine, isoWithOffset, type SyncBroadcast, type SyncEngine, type SyncEngineDeps, type SyncState } from '../../../src/offline/sync-engine';
+import { createSyncEngine, type SyncBroadcast, type SyncEngine, type SyncEngineDeps, type SyncState } from '../../../src/offline/sync-engine';
 import { processLock } from '../../../src/offline/sync-lock';
+import { MIN_BATCH } from '../../../src/offline/sync-pass';
+import { localIsoWithOffset } from '../../../src/shared/local-time';
+import { MAX_BATCH } from '../../../src/shared/records';
 import { FakeServer, MemoryOutbox, MemorySession, acceptAll, hang, json, refuse, status, type SeenRequest } from './sync-fakes';
 
 const T0 = Date.parse('2025-03-01T04:00:00Z');
+/** More than one full batch; after one halving, the rest fits one batch grown back (checked below). */
+const OVER_ONE_BATCH = MAX_BATCH + 100;
+const HALF = Math.max(MIN_BATCH, Math.floor(MAX_BATCH / 2));
+/** A full batch fails, half of it goes, then the rest in a batch doubled back. */
+const HALVED_THEN_GROWN = [MAX_BATCH, HALF, OVER_ONE_BATCH - HALF];
+if (OVER_ONE_BATCH - HALF > Math.min(MAX_BATCH, HALF * 2)) throw new Error('the rest no longer fits one grown batch: pick another count');
 
 let outbox: MemoryOutbox;
 let session: MemorySession;
@@ -20,6 +29,8 @@ function engine(overrides: Partial<SyncEngineDeps> = {}): SyncEngine {
     lock: processLock(`test-${Math.random()}`),
     backoff: { baseMs: 1_000, capMs: 60_000, maxRetryAfterMs: 600_000 },
     pollMs: 30_000,
+    // Compression runs on real streams, outside the fake clock; sync-transport.test.ts covers it.
+    compressUploads: false,
     ...overrides,
   });
   engines.push(e);
@@ -51,31 +62,26 @@ afterEach(() => {
 });
 
 describe('sync engine', () => {
-  it('sends every pending record oldest first, in batches of at most 500, with progress', async () => {
-    const records = outbox.add(1_200);
+  it('sends every pending record oldest first, in batches of at most MAX_BATCH, with progress', async () => {
+    const n = 2 * MAX_BATCH + 200;
+    const records = outbox.add(n);
     const e = engine();
     const progress: SyncState['progress'][] = [];
     e.subscribe((s) => s.syncing && progress.push(s.progress));
 
-    expect(await e.syncNow()).toEqual({ kind: 'done', sent: 1_200 });
-    expect(server.seen.map((r) => r.body.records.length)).toEqual([500, 500, 200]);
+    expect(await e.syncNow()).toEqual({ kind: 'done', sent: n });
+    expect(server.seen.map((r) => r.body.records.length)).toEqual([MAX_BATCH, MAX_BATCH, n - 2 * MAX_BATCH]);
     expect(sentIds(server.seen)).toEqual(records.map((r) => r.id));
-    expect(progress).toContainEqual({ sent: 0, total: 1_200 });
-    expect(progress).toContainEqual({ sent: 1_000, total: 1_200 });
+    expect(progress).toContainEqual({ sent: 0, total: n });
+    expect(progress).toContainEqual({ sent: 2 * MAX_BATCH, total: n });
     const req = server.seen[0]!;
     expect(req.token).toBe('token-one');
     expect(req.body.deviceId).toBe('device-1');
     expect(req.body.sentAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/);
     expect(Date.parse(req.body.sentAt)).toBe(T0);
-    expect(outbox.byStatus('sent')).toHaveLength(1_200);
-    expect(e.getState()).toMatchObject({ syncing: false, waiting: 0, lastSuccessAt: isoWithOffset(T0) });
+    expect(outbox.byStatus('sent')).toHaveLength(n);
+    expect(e.getState()).toMatchObject({ syncing: false, waiting: 0, lastSuccessAt: localIsoWithOffset(T0) });
     expect(e.getState().lastError).toBeUndefined();
-  });
-
-  it('writes sentAt as local time with its offset', () => {
-    const s = isoWithOffset(T0);
-    expect(Date.parse(s)).toBe(T0);
-    expect(s).toMatch(/[+-]\d\d:\d\d$/);
   });
 
   it('retries 5xx with full-jitter backoff until the server answers, then sends each record once', async () => {
@@ -125,18 +131,18 @@ describe('sync engine', () => {
   });
 
   it('times out a request with no answer, retries it, and halves the batch on a weak link', async () => {
-    outbox.add(600);
+    outbox.add(OVER_ONE_BATCH);
     server.then(hang);
     const e = engine({ timeoutMs: 60_000 });
     e.start();
     await advance(59_999);
     expect(server.seen).toHaveLength(1);
-    expect(outbox.byStatus('pending')).toHaveLength(600);
+    expect(outbox.byStatus('pending')).toHaveLength(OVER_ONE_BATCH);
     await advance(1);
     expect(e.getState().lastError).toMatchObject({ kind: 'timeout' });
     await advance(1_000);
-    expect(server.seen.map((r) => r.body.records.length)).toEqual([500, 250, 350]);
-    expect(outbox.byStatus('sent')).toHaveLength(600);
+    expect(server.seen.map((r) => r.body.records.length)).toEqual(HALVED_THEN_GROWN);
+    expect(outbox.byStatus('sent')).toHaveLength(OVER_ONE_BATCH);
   });
 
   it('a 401 pauses sync with every record kept, and a new token resumes it', async () => {
@@ -260,10 +266,10 @@ describe('sync engine', () => {
   });
 
   it('halves the batch on 413 and carries on at once', async () => {
-    outbox.add(600);
+    outbox.add(OVER_ONE_BATCH);
     server.then(status(413));
-    expect(await engine().syncNow()).toEqual({ kind: 'done', sent: 600 });
-    expect(server.seen.map((r) => r.body.records.length)).toEqual([500, 250, 350]);
+    expect(await engine().syncNow()).toEqual({ kind: 'done', sent: OVER_ONE_BATCH });
+    expect(server.seen.map((r) => r.body.records.length)).toEqual(HALVED_THEN_GROWN);
   });
 
   it('does not wait out a backoff when the user taps "sync now" or the network comes back', async () => {
@@ -410,7 +416,7 @@ describe('sync engine', () => {
     expect(outbox.byStatus('sent')).toHaveLength(2);
     expect(a.getState()).toMatchObject({ needsSignIn: false, syncing: false, waiting: 0 });
     expect(b.getState()).toMatchObject({ needsSignIn: false, syncing: false, waiting: 0 });
-    expect(a.getState().lastSuccessAt).toBe(isoWithOffset(T0));
+    expect(a.getState().lastSuccessAt).toBe(localIsoWithOffset(T0));
   });
 
   it('takes over when the tab that was syncing is closed mid-pass without a word', async () => {
@@ -454,7 +460,7 @@ describe('sync engine', () => {
     expect(b.getState()).toMatchObject({ syncing: true, progress: { sent: 0, total: 3 } });
     release();
     await flush();
-    expect(b.getState()).toMatchObject({ syncing: false, waiting: 0, lastSuccessAt: isoWithOffset(T0) });
+    expect(b.getState()).toMatchObject({ syncing: false, waiting: 0, lastSuccessAt: localIsoWithOffset(T0) });
     expect(server.seen).toHaveLength(1);
   });
 });

@@ -90,6 +90,8 @@ export interface SeenRequest {
   at: number;
   token: string;
   body: { deviceId: string; sentAt: string; records: { id: string }[] };
+  /** `gzip` when the body came compressed. */
+  contentEncoding?: string;
 }
 
 type Responder = (req: SeenRequest, signal: AbortSignal) => Response | Promise<Response>;
@@ -126,10 +128,16 @@ export class FakeServer {
   readonly fetch = async (input: string, init: RequestInit): Promise<Response> => {
     if (!input.endsWith('/api/sync')) throw new Error(`unexpected ${input}`);
     const headers = new Headers(init.headers);
+    // Large batches arrive gzip-compressed, as the real server gets them.
+    const text =
+      headers.get('content-encoding') === 'gzip'
+        ? await new Response(new Response(init.body).body!.pipeThrough(new DecompressionStream('gzip'))).text()
+        : String(init.body);
     const req: SeenRequest = {
       at: Date.now(),
       token: (headers.get('authorization') ?? '').replace(/^Bearer /, ''),
-      body: JSON.parse(String(init.body)) as SeenRequest['body'],
+      body: JSON.parse(text) as SeenRequest['body'],
+      contentEncoding: headers.get('content-encoding') ?? undefined,
     };
     this.seen.push(req);
     const responder = this.script.shift() ?? this.fallback;

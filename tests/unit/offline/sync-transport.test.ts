@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { sendBatch, systemClock, type FetchFn } from '../../../src/offline/sync-transport';
+import { COMPRESS_UPLOAD_MIN_BYTES, sendBatch, systemClock, type FetchFn } from '../../../src/offline/sync-transport';
 import { consultation, json } from './sync-fakes';
 
 const request = (fetch: FetchFn, timeoutMs = 1_000) =>
   sendBatch({ fetch, baseUrl: 'http://x.test', token: 'tok', deviceId: 'dev', sentAt: '2025-03-01T12:00:00+08:00', records: [consultation()], timeoutMs, clock: systemClock, lang: 'en' });
 
 const answer = (status: number, body: unknown = { error: { code: 'c', message: 'm' } }, headers: Record<string, string> = {}): FetchFn => async () => json(body, status, headers);
+
+/** What a request carried, decoded as the server would. */
+async function bodyOf(init: RequestInit): Promise<string> {
+  const encoding = new Headers(init.headers).get('content-encoding');
+  if (!encoding) return String(init.body);
+  expect(encoding).toBe('gzip');
+  return new Response(new Response(init.body).body!.pipeThrough(new DecompressionStream('gzip'))).text();
+}
 
 describe('sync transport', () => {
   it('posts the batch as JSON with the bearer token and the language', async () => {
@@ -52,5 +60,40 @@ describe('sync transport', () => {
         { status: 200 },
       );
     expect(await request(slowBody, 50)).toMatchObject({ kind: 'retry', cause: 'timeout' });
+  });
+
+  it('gzips a large batch where CompressionStream exists, and sends a small one plain', async () => {
+    const seen: RequestInit[] = [];
+    const fetch: FetchFn = async (_url, init) => {
+      seen.push(init);
+      return json({ serverTime: '2025-03-01T04:00:00Z', results: [] });
+    };
+    const records = Array.from({ length: 50 }, () => consultation());
+    const base = { fetch, baseUrl: 'http://x.test', token: 'tok', deviceId: 'dev', sentAt: '2025-03-01T12:00:00+08:00', timeoutMs: 1_000, clock: systemClock };
+    await sendBatch({ ...base, records });
+    await sendBatch({ ...base, records: records.slice(0, 1) });
+    await sendBatch({ ...base, records, compress: false });
+    const [large, small, notAsked] = seen;
+    const plain = JSON.stringify({ deviceId: 'dev', sentAt: base.sentAt, records });
+    expect(plain.length).toBeGreaterThan(COMPRESS_UPLOAD_MIN_BYTES);
+    expect(new Headers(large!.headers).get('content-encoding')).toBe('gzip');
+    expect((large!.body as Uint8Array).byteLength).toBeLessThan(plain.length / 3);
+    expect(await bodyOf(large!)).toBe(plain);
+    expect(new Headers(small!.headers).get('content-encoding')).toBeNull();
+    expect(new Headers(notAsked!.headers).get('content-encoding')).toBeNull();
+    expect(String(notAsked!.body)).toBe(plain);
+  });
+
+  it('sends the batch again plain when the server does not take gzip (415)', async () => {
+    const seen: RequestInit[] = [];
+    const fetch: FetchFn = async (_url, init) => {
+      seen.push(init);
+      if (new Headers(init.headers).get('content-encoding')) return json({ error: { code: 'unsupported_encoding', message: 'no' } }, 415);
+      return json({ serverTime: '2025-03-01T04:00:00Z', results: [] });
+    };
+    const records = Array.from({ length: 50 }, () => consultation());
+    const outcome = await sendBatch({ fetch, baseUrl: '', token: 't', deviceId: 'd', sentAt: '2025-03-01T12:00:00+08:00', records, timeoutMs: 1_000, clock: systemClock });
+    expect(outcome.kind).toBe('ok');
+    expect(seen.map((i) => new Headers(i.headers).get('content-encoding'))).toEqual(['gzip', null]);
   });
 });

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/server/http/errors';
-import { joinTokenExpiry, joinUrl, requireJoinToken, signJoinToken, verifyJoinToken } from '../../../src/server/join-tokens';
+import { requireJoinToken } from '../../../src/server/http/join-token';
+import { joinTokenExpiry, joinUrl, signJoinToken, verifyJoinToken } from '../../../src/server/join-tokens';
 import { deriveKeys } from '../../../src/server/secrets';
 
 const key = deriveKeys('unit-test-secret-unit-test-secret-0000').joinToken;

@@ -1,6 +1,7 @@
 /** Generators of valid ID numbers for the property tests. */
 import fc from 'fast-check';
-import { idCheckChar, localToday } from '../../../src/shared/id-number';
+import { idCheckChar } from '../../../src/shared/id-number';
+import { localToday } from '../../../src/shared/local-time';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 

@@ -16,8 +16,8 @@ import {
   validateSelfRegistration,
 } from '../../../src/shared/records';
 import { isMessageKey, t } from '../../../src/shared/i18n';
-import { localToday } from '../../../src/shared/id-number';
 import { id18Arb, makeId18, residentPrefixArb } from './id-fixtures';
+import { localToday } from '../../../src/shared/local-time';
 
 const AT = '2024-05-01T12:30:00+08:00';
 
