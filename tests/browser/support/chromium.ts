@@ -35,6 +35,8 @@ export async function launchBrowser(
     viewport?: { width: number; height: number };
     /** Keep Chromium's back/forward cache on (Playwright turns it off by default). */
     backForwardCache?: boolean;
+    /** The phone's time zone: the stalls' own (the server's RUHUI_TZ default), as on a phone in China, whatever this machine's zone. */
+    timezoneId?: string;
   } = {},
 ): Promise<BrowserSession> {
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruhui-chromium-'));
@@ -44,6 +46,7 @@ export async function launchBrowser(
     args: ARGS,
     viewport: options.viewport ?? { width: 360, height: 640 },
     locale: options.locale ?? 'zh-CN',
+    timezoneId: options.timezoneId ?? 'Asia/Shanghai',
     serviceWorkers: options.serviceWorkers ?? 'allow',
     ...(options.backForwardCache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {}),
   });
