@@ -5,6 +5,7 @@ import type { MessageKey } from '../../shared/i18n';
 import { useLang } from '../i18n';
 import type { AdminApi } from './admin-api';
 import { indented, treeOrder } from './org-tree';
+import { failureText } from '../http';
 
 const LEVEL_LABEL: Record<OrgView['level'], MessageKey> = {
   city: 'admin.level.city',
@@ -46,7 +47,7 @@ export function OrgsPanel({ api, orgs, onChanged }: { api: AdminApi; orgs: OrgVi
       setSaved(true);
       await onChanged();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(failureText(e, t));
     } finally {
       setBusy(false);
     }
@@ -64,7 +65,7 @@ export function OrgsPanel({ api, orgs, onChanged }: { api: AdminApi; orgs: OrgVi
       setResult(await api.importOrgs(file));
       await onChanged();
     } catch (e) {
-      setImportError(e instanceof Error ? e.message : String(e));
+      setImportError(failureText(e, t));
     } finally {
       setBusy(false);
     }

@@ -6,6 +6,7 @@ import { linkClick } from '../use-route';
 import type { AdminApi } from './admin-api';
 import { indented, treeOrder } from './org-tree';
 import { localToday } from '../../shared/local-time';
+import { failureText } from '../http';
 
 export function StallsPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
   const { t } = useLang();
@@ -19,7 +20,7 @@ export function StallsPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
     try {
       setStalls(await api.stalls());
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(failureText(e, t));
     }
   }, [api]);
   useEffect(() => void load(), [load]);
@@ -43,7 +44,7 @@ export function StallsPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
       setSaved(true);
       await load();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(failureText(e, t));
     } finally {
       setBusy(false);
     }

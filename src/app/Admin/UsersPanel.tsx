@@ -1,21 +1,29 @@
-/** Users of the admin's subtree: add one, or sign one out on every device (a lost phone). */
+/** Users of the admin's subtree: add one, sign one out everywhere (a lost phone), and run an account (UserAccount). */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ROLES, type OrgView, type Role, type UserListItem } from '../../shared/accounts';
+import { ROLES, createUserBodySchema, type OrgView, type Role, type UserListItem } from '../../shared/accounts';
 import type { MessageKey } from '../../shared/i18n';
+import { Field } from '../Field';
+import { fieldErrors } from '../field-errors';
+import { failureText } from '../http';
 import { useLang } from '../i18n';
 import type { AdminApi } from './admin-api';
 import { indented, treeOrder } from './org-tree';
+import { UserAccount } from './UserAccount';
 
 const ROLE_LABEL: Record<Role, MessageKey> = { staff: 'admin.role.staff', supervisor: 'admin.role.supervisor', admin: 'admin.role.admin' };
+type NewUserField = 'username' | 'password' | 'role' | 'orgId';
 
-export function UsersPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
+export function UsersPanel({ api, orgs, selfId }: { api: AdminApi; orgs: OrgView[]; selfId: string }) {
   const { t } = useLang();
   const [users, setUsers] = useState<UserListItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   /** The list could not be read: shown with a retry, never left on "loading". */
   const [listError, setListError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [fieldError, setFieldError] = useState<Partial<Record<NewUserField, string>>>({});
   const [busy, setBusy] = useState(false);
+  /** The user whose account is open for managing. */
+  const [managing, setManaging] = useState<string | null>(null);
   const orgName = new Map(orgs.map((o) => [o.id, o.name]));
 
   const load = useCallback(async () => {
@@ -23,9 +31,9 @@ export function UsersPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
       setUsers(await api.users());
       setListError(null);
     } catch (e) {
-      setListError(e instanceof Error ? e.message : String(e));
+      setListError(failureText(e, t));
     }
-  }, [api]);
+  }, [api, t]);
   useEffect(() => void load(), [load]);
 
   const run = async (work: () => Promise<string>) => {
@@ -36,7 +44,7 @@ export function UsersPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
       setNotice(await work());
       await load();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(failureText(e, t));
     } finally {
       setBusy(false);
     }
@@ -46,14 +54,22 @@ export function UsersPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
-    const role = ROLES.find((r) => r === data.get('role')) ?? 'staff';
+    const body = {
+      username: String(data.get('username') ?? '').trim(),
+      password: String(data.get('password') ?? ''),
+      role: ROLES.find((r) => r === data.get('role')) ?? 'staff',
+      orgId: String(data.get('orgId') ?? ''),
+    };
+    // The server's own rule, in the user's language, beside the field: before anything is sent.
+    const found: Partial<Record<NewUserField, string>> = {};
+    for (const [field, key] of Object.entries(fieldErrors(createUserBodySchema, body))) if (key) found[field as NewUserField] = t(key);
+    setFieldError(found);
+    if (Object.keys(found).length > 0) {
+      form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
     void run(async () => {
-      await api.createUser({
-        username: String(data.get('username') ?? '').trim(),
-        password: String(data.get('password') ?? ''),
-        role,
-        orgId: String(data.get('orgId') ?? ''),
-      });
+      await api.createUser(body);
       form.reset();
       return t('admin.saved');
     });
@@ -84,16 +100,34 @@ export function UsersPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
         ) : (
           <ul class="admin-list">
             {users.map((u) => (
-              <li key={u.id} class="admin-list-item">
-                <div>
-                  <span class="admin-list-name">{u.username}</span>
-                  <span class="admin-list-meta">
-                    {t(ROLE_LABEL[u.role])} · {orgName.get(u.orgId) ?? u.orgId}
-                  </span>
+              <li key={u.id} class="admin-user">
+                <div class="admin-list-item">
+                  <div>
+                    <span class="admin-list-name">
+                      {u.username}
+                      {u.disabled && <span class="state-tag">{t('admin.users.stateDisabled')}</span>}
+                      {u.mustChangePassword && <span class="state-tag">{t('admin.users.stateMustChange')}</span>}
+                    </span>
+                    <span class="admin-list-meta">
+                      {t(ROLE_LABEL[u.role])} · {orgName.get(u.orgId) ?? u.orgId}
+                    </span>
+                  </div>
+                  <div class="admin-user-actions">
+                    <button
+                      type="button"
+                      class="secondary small"
+                      aria-expanded={managing === u.id}
+                      aria-label={t('admin.users.manageOf', { username: u.username })}
+                      onClick={() => setManaging(managing === u.id ? null : u.id)}
+                    >
+                      {t('admin.users.manage')}
+                    </button>
+                    <button type="button" class="secondary small" disabled={busy} onClick={() => onRevoke(u)}>
+                      {t('admin.users.revoke')}
+                    </button>
+                  </div>
                 </div>
-                <button type="button" class="secondary small" disabled={busy} onClick={() => onRevoke(u)}>
-                  {t('admin.users.revoke')}
-                </button>
+                {managing === u.id && <UserAccount api={api} user={u} self={u.id === selfId} onChanged={() => void load()} />}
               </li>
             ))}
           </ul>
@@ -102,35 +136,35 @@ export function UsersPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
 
       <section class="card" aria-labelledby="admin-users-add">
         <h3 id="admin-users-add">{t('admin.users.add')}</h3>
-        <form class="admin-form" onSubmit={onCreate} onInput={() => setNotice(null)}>
-          <div class="field">
-            <label for="admin-user-name">{t('admin.users.username')}</label>
-            <input id="admin-user-name" name="username" type="text" required minLength={3} maxLength={64} autoComplete="off" autoCapitalize="none" spellcheck={false} />
-          </div>
-          <div class="field">
-            <label for="admin-user-password">{t('admin.users.password')}</label>
-            <input id="admin-user-password" name="password" type="password" required minLength={8} maxLength={256} autoComplete="new-password" />
-          </div>
-          <div class="field">
-            <label for="admin-user-role">{t('admin.users.role')}</label>
-            <select id="admin-user-role" name="role">
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(ROLE_LABEL[r])}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="admin-user-org">{t('admin.users.org')}</label>
-            <select id="admin-user-org" name="orgId" required>
-              {treeOrder(orgs).map((r) => (
-                <option key={r.org.id} value={r.org.id}>
-                  {indented(r)}
-                </option>
-              ))}
-            </select>
-          </div>
+        <form class="admin-form" onSubmit={onCreate} noValidate onInput={() => setNotice(null)}>
+          <Field id="admin-user-name" label={t('admin.users.username')} error={fieldError.username}>
+            {(w) => <input {...w} name="username" type="text" autoComplete="off" autoCapitalize="none" spellcheck={false} />}
+          </Field>
+          <Field id="admin-user-password" label={t('admin.users.password')} error={fieldError.password}>
+            {(w) => <input {...w} name="password" type="password" autoComplete="new-password" />}
+          </Field>
+          <Field id="admin-user-role" label={t('admin.users.role')} error={fieldError.role}>
+            {(w) => (
+              <select {...w} name="role">
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {t(ROLE_LABEL[r])}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="admin-user-org" label={t('admin.users.org')} error={fieldError.orgId}>
+            {(w) => (
+              <select {...w} name="orgId">
+                {treeOrder(orgs).map((r) => (
+                  <option key={r.org.id} value={r.org.id}>
+                    {indented(r)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
           <button type="submit" disabled={busy}>
             {t('admin.users.create')}
           </button>

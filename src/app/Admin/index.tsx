@@ -6,17 +6,19 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { OrgView } from '../../shared/accounts';
 import type { MessageKey } from '../../shared/i18n';
+import { accountActions } from '../../shared/i18n/account-actions';
 import { accounts } from '../../shared/i18n/accounts';
 import { addMessages } from '../../shared/i18n/catalogue';
 import { useLang } from '../i18n';
-import { AdminApiError, adminApi } from './admin-api';
+import { adminApi } from './admin-api';
 import { OrgsPanel } from './OrgsPanel';
 import { StallsPanel } from './StallsPanel';
 import { UsersPanel } from './UsersPanel';
 import './admin.css';
+import { failureText, isRefusal } from '../http';
 
-// The admin pages bring their own words (src/shared/i18n/accounts.ts).
-addMessages(accounts);
+// The admin pages bring their own words (src/shared/i18n/accounts.ts, and account-actions.ts for running an account).
+addMessages(accounts, accountActions);
 
 type Tab = 'orgs' | 'users' | 'stalls';
 const TABS: [Tab, MessageKey][] = [
@@ -25,7 +27,7 @@ const TABS: [Tab, MessageKey][] = [
   ['stalls', 'admin.tab.stalls'],
 ];
 
-export function AdminPage({ token }: { token: string }) {
+export function AdminPage({ token, userId }: { token: string; userId: string }) {
   const { t, lang } = useLang();
   const api = useMemo(() => adminApi(token, lang), [token, lang]);
   const [tab, setTab] = useState<Tab>('orgs');
@@ -37,7 +39,7 @@ export function AdminPage({ token }: { token: string }) {
       setOrgs(await api.orgs());
       setError(null);
     } catch (e) {
-      setError({ message: e instanceof Error ? e.message : String(e), forbidden: e instanceof AdminApiError && (e.status === 401 || e.status === 403) });
+      setError({ message: failureText(e, t), forbidden: isRefusal(e) });
     }
   }, [api]);
   useEffect(() => void loadOrgs(), [loadOrgs]);
@@ -64,7 +66,7 @@ export function AdminPage({ token }: { token: string }) {
       )}
       {!orgs && !error && <p class="muted">{t('admin.loading')}</p>}
       {orgs && tab === 'orgs' && <OrgsPanel api={api} orgs={orgs} onChanged={loadOrgs} />}
-      {orgs && tab === 'users' && <UsersPanel api={api} orgs={orgs} />}
+      {orgs && tab === 'users' && <UsersPanel api={api} orgs={orgs} selfId={userId} />}
       {orgs && tab === 'stalls' && <StallsPanel api={api} orgs={orgs} />}
     </section>
   );

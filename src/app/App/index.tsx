@@ -33,63 +33,19 @@ const EnrollScreen = lazyScreen(() => import('../EnrollScreen').then((m) => m.En
 const QueueScreen = lazyScreen(() => import('../QueueScreen').then((m) => m.QueueScreen));
 
 /** The admin pages, loaded only when opened: a stall phone never parses them (they are precached for offline all the same). */
-function LazyAdmin({ token }: { token: string }) {
-  const { t } = useLang();
-  const [admin, setAdmin] = useState<typeof import('../Admin') | null>(null);
-  useEffect(() => {
-    let alive = true;
-    void import('../Admin').then((m) => alive && setAdmin(m));
-    return () => {
-      alive = false;
-    };
-  }, []);
-  return admin ? <admin.AdminPage token={token} /> : <p class="muted">{t('app.loading')}</p>;
-}
-
-/** The QR screen, loaded only when opened: it alone needs the `qrcode` encoder (precached for offline all the same). */
-function LazyStallQr(props: { stallId: string; token: string; orgName?: string }) {
-  const { t } = useLang();
-  const [qr, setQr] = useState<typeof import('../StallQr') | null>(null);
-  useEffect(() => {
-    let alive = true;
-    void import('../StallQr').then((m) => alive && setQr(m));
-    return () => {
-      alive = false;
-    };
-  }, []);
-  return qr ? <qr.StallQr {...props} /> : <p class="muted">{t('app.loading')}</p>;
-}
-
+const LazyAdmin = lazyScreen(() => import('../Admin').then((m) => m.AdminPage));
+/** The QR screen, loaded only when opened: it alone needs the `qrcode` encoder. */
+const LazyStallQr = lazyScreen(() => import('../StallQr').then((m) => m.StallQr));
 /** The audit screen (src/app/Audit), loaded only when an admin opens it. */
-function LazyAudit({ token }: { token: string }) {
-  const { t } = useLang();
-  const [page, setPage] = useState<typeof import('../Audit') | null>(null);
-  useEffect(() => {
-    let alive = true;
-    void import('../Audit').then((m) => alive && setPage(m));
-    return () => {
-      alive = false;
-    };
-  }, []);
-  return page ? <page.AuditPage token={token} /> : <p class="muted">{t('app.loading')}</p>;
-}
+const LazyAudit = lazyScreen(() => import('../Audit').then((m) => m.AuditPage));
+/** The supervisor's dashboard, loaded only when opened (src/app/Dashboard). */
+const LazyDashboard = lazyScreen(() => import('../Dashboard').then((m) => m.DashboardPage));
+/** "My account" and the forced password change after a temporary password (src/app/Account). */
+const LazyAccount = lazyScreen(() => import('../Account').then((m) => m.AccountPage));
+const LazyForcedChange = lazyScreen(() => import('../Account').then((m) => m.ForcedPasswordChange));
 
 /** `/stall/:id/qr` → the stall id. */
 const qrRoute = (path: string) => /^\/stall\/([^/]+)\/qr$/.exec(path)?.[1];
-
-/** The supervisor's dashboard, loaded only when opened (src/app/Dashboard). */
-function LazyDashboard(props: { token: string; role: 'staff' | 'supervisor' | 'admin'; query: URLSearchParams }) {
-  const { t } = useLang();
-  const [page, setPage] = useState<typeof import('../Dashboard') | null>(null);
-  useEffect(() => {
-    let alive = true;
-    void import('../Dashboard').then((m) => alive && setPage(m));
-    return () => {
-      alive = false;
-    };
-  }, []);
-  return page ? <page.DashboardPage {...props} /> : <p class="muted">{t('app.loading')}</p>;
-}
 
 export function App() {
   const { t, lang, setLang } = useLang();
@@ -144,7 +100,10 @@ export function App() {
   }, [signedIn, refreshFromServer]);
 
   const onSignIn = async (username: string, password: string) => {
-    await session.signIn(username, password);
+    // A temporary password leads to the forced change first; the rest waits for it (afterSignIn).
+    if ((await session.signIn(username, password)) === 'signed-in') await afterSignIn();
+  };
+  const afterSignIn = async () => {
     setReSignIn(false);
     sync.resume();
     await stalls.reload();
@@ -177,7 +136,18 @@ export function App() {
   const onDirtyChange = useCallback((dirty: boolean) => setFormDirty(dirty), []);
 
   let screen;
-  if (session.state.status === 'loading' || (signedIn && !stalls.loaded)) {
+  if (session.state.status === 'must-change-password') {
+    const pending = session.state;
+    screen = (
+      <LazyForcedChange
+        token={pending.token}
+        username={pending.user.username}
+        temporaryPassword={pending.temporaryPassword}
+        onChanged={() => void session.passwordChanged().then(afterSignIn)}
+        onCancel={() => void session.abandonPasswordChange()}
+      />
+    );
+  } else if (session.state.status === 'loading' || (signedIn && !stalls.loaded)) {
     screen = <p class="muted">{t('app.loading')}</p>;
   } else if (session.state.status === 'signed-out') {
     screen = <SignIn onSignIn={onSignIn} />;
@@ -298,7 +268,7 @@ export function App() {
           </div>
         )}
         {page && onQueue && !isAdmin && user && <QueueScreen persistence={persistence} owner={user.id} />}
-        {page && route.path === '/admin' && session.state.status === 'signed-in' && <LazyAdmin token={session.state.session.token} />}
+        {page && route.path === '/admin' && session.state.status === 'signed-in' && <LazyAdmin token={session.state.session.token} userId={session.state.session.user.id} />}
         {page && qrStallId && session.state.status === 'signed-in' && (
           <LazyStallQr stallId={qrStallId} token={session.state.session.token} orgName={session.state.session.orgName} />
         )}
@@ -306,6 +276,9 @@ export function App() {
           <LazyDashboard token={session.state.session.token} role={session.state.session.user.role} query={route.query} />
         )}
         {page && route.path === '/audit' && session.state.status === 'signed-in' && <LazyAudit token={session.state.session.token} />}
+        {page && route.path === '/account' && session.state.status === 'signed-in' && (
+          <LazyAccount token={session.state.session.token} username={session.state.session.user.username} />
+        )}
         {page && !onHome && !onQueue && !entry && !qrStallId && (
           <section class="card">
             <p>{t('page.notYet')}</p>

@@ -14,6 +14,7 @@ import { AUDIT_ACTIONS } from '../../shared/paging';
 import { adminApi } from '../Admin/admin-api';
 import { useLang } from '../i18n';
 import './audit.css';
+import { failureText } from '../http';
 
 // The audit screen brings its own words (and the admin API's messages).
 addMessages(audit, accounts);
@@ -69,7 +70,7 @@ export function AuditPage({ token }: { token: string }) {
       );
       setView({ kind: 'page', items: page.items, next: page.next });
     } catch (error) {
-      setView({ kind: 'failed', detail: error instanceof Error ? error.message : String(error) });
+      setView({ kind: 'failed', detail: failureText(error, t) });
     }
     setLoads((n) => n + 1);
   }, [api, filters, cursor]);

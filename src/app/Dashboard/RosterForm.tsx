@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { exportReasonSchema } from '../../shared/roster';
 import { useLang } from '../i18n';
 import type { DashboardApi } from './dashboard-api';
+import { failureText } from '../http';
 
 export function RosterForm({ api, from, to }: { api: DashboardApi; from: string; to: string }) {
   const { t } = useLang();
@@ -27,7 +28,7 @@ export function RosterForm({ api, from, to }: { api: DashboardApi; from: string;
     try {
       await api.exportRoster({ from, to, reason: checked.data, full });
     } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
+      setProblem(failureText(error, t));
     } finally {
       setBusy(false);
     }

@@ -12,10 +12,11 @@ import { validation } from '../../shared/i18n/validation';
 import { STATS_GROUP_KEYS, type StatsGroupKey, type StatsResponse } from '../../shared/stats';
 import { useLang } from '../i18n';
 import { BarChart } from './BarChart';
-import { DashboardApiError, dashboardApi, type StatsAsk } from './dashboard-api';
+import { dashboardApi, type StatsAsk } from './dashboard-api';
 import { RosterForm } from './RosterForm';
 import { StatsTable, keyText } from './StatsTable';
 import './dashboard.css';
+import { failureText, isRefusal } from '../http';
 
 // The dashboard brings its own words, and the record's enumerations' names (validation part).
 addMessages(dashboard, validation);
@@ -73,7 +74,7 @@ export function DashboardPage({ token, role, query }: { token: string; role: Rol
       setError(null);
     } catch (e) {
       if (n !== latest.current) return;
-      setError({ message: e instanceof Error ? e.message : String(e), forbidden: e instanceof DashboardApiError && (e.status === 401 || e.status === 403) });
+      setError({ message: failureText(e, t), forbidden: isRefusal(e) });
     }
   }, [api, ask, live, today]);
 
@@ -92,7 +93,7 @@ export function DashboardPage({ token, role, query }: { token: string; role: Rol
     try {
       await api.exportStats(ask, format);
     } catch (e) {
-      setError({ message: e instanceof Error ? e.message : String(e), forbidden: false });
+      setError({ message: failureText(e, t), forbidden: false });
     } finally {
       setExporting(false);
     }

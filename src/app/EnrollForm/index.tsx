@@ -18,7 +18,7 @@ import type { OutboxEntry } from '../../offline/outbox';
 import type { CachedStall } from '../../offline/stalls';
 import { shortTime } from '../format';
 import { useLang } from '../i18n';
-import { Field } from './Field';
+import { Field } from '../Field';
 import { focusNextControl } from './focus-next';
 import {
   EMPTY_FORM,

@@ -24,6 +24,7 @@ export const MENU_ENTRIES: readonly MenuEntry[] = [
   { href: '/dashboard', label: 'nav.dashboard', roles: ['supervisor', 'admin'] },
   { href: '/admin', label: 'menu.admin', roles: ['admin'], prefix: true },
   { href: '/audit', label: 'menu.audit', roles: ['admin'] },
+  { href: '/account', label: 'nav.account', roles: ['staff', 'supervisor', 'admin'] },
 ];
 
 /** The menu of `role`: its pages and no others. */

@@ -42,6 +42,8 @@ export function SignIn({ onSignIn, expiredUser, onCancel }: SignInProps) {
       if (e instanceof NetworkError) setError(t('signIn.offline'));
       else if (e instanceof ApiCallError && (e.status === 401 || e.status === 400)) setError(t('signIn.bad'));
       else if (e instanceof ApiCallError && e.status === 429) setError(throttledMessage(t, e.retryAfter));
+      // A disabled account: the server's own words say so (and whom to ask), in the user's language.
+      else if (e instanceof ApiCallError && e.code === 'account_disabled') setError(e.message);
       else setError(t('signIn.failed', { detail: e instanceof Error ? e.message : String(e) }));
       setBusy(false);
     }

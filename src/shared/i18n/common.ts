@@ -27,6 +27,7 @@ export const common = defineMessages(
     'error.internal': '服务器内部错误',
     'error.invalid_encoding': '请求内容的压缩数据已损坏或与声明的编码不符',
     'error.unsupported_encoding': '请求内容只能是未压缩的或 gzip 压缩的',
+    'error.unreachable': '连不上服务器，请检查网络后重试',
   },
   {
     'app.name': 'Ruhui',
@@ -53,5 +54,6 @@ export const common = defineMessages(
     'error.internal': 'Internal server error',
     'error.invalid_encoding': 'The compressed request body is corrupt or not in the encoding it declares',
     'error.unsupported_encoding': 'The request body must be plain or gzip-compressed',
+    'error.unreachable': 'Cannot reach the server; check the network and try again',
   },
 );

@@ -29,7 +29,7 @@ export const dashboard = defineMessages(
     'dash.empty': '这段时间还没有数据。',
     'dash.loading': '正在读取…',
     'dash.failed': '读取失败：{detail}',
-    'dash.forbidden': '只有督导和管理员可以查看统计。',
+    'dash.forbidden': '只有主管和管理员可以查看统计。',
     'dash.retry': '重试',
     'dash.chart.title': '新入会与咨询人数',
     'dash.chart.desc': '条形图，数字以下表为准。',
