@@ -193,6 +193,9 @@ export const userListItemSchema = z.extend(userViewSchema, {
 export const revokeResultSchema = z.object({ revoked: z.number() });
 
 export type UserView = z.output<typeof userViewSchema>;
+export type CreateOrgBody = z.output<typeof createOrgBodySchema>;
+export type CreateUserBody = z.output<typeof createUserBodySchema>;
+export type CreateStallBody = z.output<typeof createStallBodySchema>;
 export type OrgView = z.output<typeof orgViewSchema>;
 export type StallView = z.output<typeof stallViewSchema>;
 export type LoginResponse = z.output<typeof loginResponseSchema>;

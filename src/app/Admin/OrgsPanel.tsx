@@ -1,11 +1,13 @@
 /** The org tree, adding one org, and importing many from CSV. */
 import { useState } from 'preact/hooks';
-import type { ImportResult, OrgView } from '../../shared/accounts';
+import { createOrgBodySchema, type ImportResult, type OrgView } from '../../shared/accounts';
 import type { MessageKey } from '../../shared/i18n';
 import { useLang } from '../i18n';
 import type { AdminApi } from './admin-api';
 import { indented, treeOrder } from './org-tree';
+import { Field } from '../Field';
 import { failureText } from '../http';
+import { useCreateForm } from './use-create-form';
 
 const LEVEL_LABEL: Record<OrgView['level'], MessageKey> = {
   city: 'admin.level.city',
@@ -14,11 +16,9 @@ const LEVEL_LABEL: Record<OrgView['level'], MessageKey> = {
 };
 
 export function OrgsPanel({ api, orgs, onChanged }: { api: AdminApi; orgs: OrgView[]; onChanged(): Promise<void> }) {
-  const { t } = useLang();
+  const { t, lang } = useLang();
   const rows = treeOrder(orgs);
   const parents = rows.filter((r) => r.org.level !== 'street');
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ImportResult | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
@@ -27,30 +27,12 @@ export function OrgsPanel({ api, orgs, onChanged }: { api: AdminApi; orgs: OrgVi
   const parentId = chosenParent ?? parents[0]?.org.id ?? '';
   const childLevel = orgs.find((o) => o.id === parentId)?.level === 'city' ? 'district' : 'street';
 
-  const onCreate = async (event: Event) => {
+  const create = useCreateForm(createOrgBodySchema, api.createOrg, onChanged);
+  const onCreate = (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
-    const parent = orgs.find((o) => o.id === parentId);
-    if (!parent) return;
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      await api.createOrg({
-        parentId: parent.id,
-        name: String(data.get('name') ?? ''),
-        code: String(data.get('code') ?? '').trim(),
-        level: childLevel,
-      });
-      form.reset();
-      setSaved(true);
-      await onChanged();
-    } catch (e) {
-      setError(failureText(e, t));
-    } finally {
-      setBusy(false);
-    }
+    void create.submit(form, { parentId, name: String(data.get('name') ?? ''), code: String(data.get('code') ?? '').trim(), level: childLevel });
   };
 
   const onImport = async (event: Event) => {
@@ -89,37 +71,27 @@ export function OrgsPanel({ api, orgs, onChanged }: { api: AdminApi; orgs: OrgVi
 
       <section class="card" aria-labelledby="admin-org-add">
         <h3 id="admin-org-add">{t('admin.orgs.add')}</h3>
-        <form class="admin-form" onSubmit={onCreate}>
-          <div class="field">
-            <label for="admin-org-parent">{t('admin.orgs.parent')}</label>
-            <select
-              id="admin-org-parent"
-              name="parentId"
-              required
-              value={parentId}
-              onChange={(e) => setParentId((e.currentTarget as HTMLSelectElement).value)}
-            >
-              {parents.map((r) => (
-                <option key={r.org.id} value={r.org.id}>
-                  {indented(r)}
-                </option>
-              ))}
-            </select>
-            <p class="hint">
-              {t('admin.orgs.level')}：{t(LEVEL_LABEL[childLevel])}
-            </p>
-          </div>
-          <div class="field">
-            <label for="admin-org-name">{t('admin.orgs.name')}</label>
-            <input id="admin-org-name" name="name" type="text" required maxLength={100} autoComplete="off" />
-          </div>
-          <div class="field">
-            <label for="admin-org-code">{t('admin.orgs.code')}</label>
-            <input id="admin-org-code" name="code" type="text" required maxLength={64} pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*" autoComplete="off" spellcheck={false} />
-          </div>
-          <div role="alert">{error && <p class="notice notice-error">{error}</p>}</div>
-          <div role="status">{saved && <p class="notice notice-ok">{t('admin.saved')}</p>}</div>
-          <button type="submit" disabled={busy}>
+        <form class="admin-form" onSubmit={onCreate} noValidate onInput={create.edited}>
+          <Field id="admin-org-parent" label={t('admin.orgs.parent')} error={create.error('parentId')} hint={{ text: `${t('admin.orgs.level')}${lang === 'zh' ? '：' : ': '}${t(LEVEL_LABEL[childLevel])}` }}>
+            {(w) => (
+              <select {...w} name="parentId" value={parentId} onChange={(e) => setParentId((e.currentTarget as HTMLSelectElement).value)}>
+                {parents.map((r) => (
+                  <option key={r.org.id} value={r.org.id}>
+                    {indented(r)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="admin-org-name" label={t('admin.orgs.name')} error={create.error('name')}>
+            {(w) => <input {...w} name="name" type="text" autoComplete="off" />}
+          </Field>
+          <Field id="admin-org-code" label={t('admin.orgs.code')} error={create.error('code')}>
+            {(w) => <input {...w} name="code" type="text" autoComplete="off" spellcheck={false} />}
+          </Field>
+          <div role="alert">{create.problem && <p class="notice notice-error">{create.problem}</p>}</div>
+          <div role="status">{create.saved && <p class="notice notice-ok">{t('admin.saved')}</p>}</div>
+          <button type="submit" disabled={create.busy || busy}>
             {t('admin.orgs.create')}
           </button>
         </form>

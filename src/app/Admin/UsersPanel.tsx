@@ -3,15 +3,14 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ROLES, createUserBodySchema, type OrgView, type Role, type UserListItem } from '../../shared/accounts';
 import type { MessageKey } from '../../shared/i18n';
 import { Field } from '../Field';
-import { fieldErrors } from '../field-errors';
 import { failureText } from '../http';
 import { useLang } from '../i18n';
 import type { AdminApi } from './admin-api';
 import { indented, treeOrder } from './org-tree';
+import { useCreateForm } from './use-create-form';
 import { UserAccount } from './UserAccount';
 
 const ROLE_LABEL: Record<Role, MessageKey> = { staff: 'admin.role.staff', supervisor: 'admin.role.supervisor', admin: 'admin.role.admin' };
-type NewUserField = 'username' | 'password' | 'role' | 'orgId';
 
 export function UsersPanel({ api, orgs, selfId }: { api: AdminApi; orgs: OrgView[]; selfId: string }) {
   const { t } = useLang();
@@ -20,7 +19,6 @@ export function UsersPanel({ api, orgs, selfId }: { api: AdminApi; orgs: OrgView
   /** The list could not be read: shown with a retry, never left on "loading". */
   const [listError, setListError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [fieldError, setFieldError] = useState<Partial<Record<NewUserField, string>>>({});
   const [busy, setBusy] = useState(false);
   /** The user whose account is open for managing. */
   const [managing, setManaging] = useState<string | null>(null);
@@ -50,28 +48,17 @@ export function UsersPanel({ api, orgs, selfId }: { api: AdminApi; orgs: OrgView
     }
   };
 
+  const create = useCreateForm(createUserBodySchema, api.createUser, load);
   const onCreate = (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
-    const body = {
+    setNotice(null);
+    void create.submit(form, {
       username: String(data.get('username') ?? '').trim(),
       password: String(data.get('password') ?? ''),
-      role: ROLES.find((r) => r === data.get('role')) ?? 'staff',
+      role: String(data.get('role') ?? ''),
       orgId: String(data.get('orgId') ?? ''),
-    };
-    // The server's own rule, in the user's language, beside the field: before anything is sent.
-    const found: Partial<Record<NewUserField, string>> = {};
-    for (const [field, key] of Object.entries(fieldErrors(createUserBodySchema, body))) if (key) found[field as NewUserField] = t(key);
-    setFieldError(found);
-    if (Object.keys(found).length > 0) {
-      form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
-    void run(async () => {
-      await api.createUser(body);
-      form.reset();
-      return t('admin.saved');
     });
   };
 
@@ -136,14 +123,14 @@ export function UsersPanel({ api, orgs, selfId }: { api: AdminApi; orgs: OrgView
 
       <section class="card" aria-labelledby="admin-users-add">
         <h3 id="admin-users-add">{t('admin.users.add')}</h3>
-        <form class="admin-form" onSubmit={onCreate} noValidate onInput={() => setNotice(null)}>
-          <Field id="admin-user-name" label={t('admin.users.username')} error={fieldError.username}>
+        <form class="admin-form" onSubmit={onCreate} noValidate onInput={create.edited}>
+          <Field id="admin-user-name" label={t('admin.users.username')} error={create.error('username')}>
             {(w) => <input {...w} name="username" type="text" autoComplete="off" autoCapitalize="none" spellcheck={false} />}
           </Field>
-          <Field id="admin-user-password" label={t('admin.users.password')} error={fieldError.password}>
+          <Field id="admin-user-password" label={t('admin.users.password')} error={create.error('password')}>
             {(w) => <input {...w} name="password" type="password" autoComplete="new-password" />}
           </Field>
-          <Field id="admin-user-role" label={t('admin.users.role')} error={fieldError.role}>
+          <Field id="admin-user-role" label={t('admin.users.role')} error={create.error('role')}>
             {(w) => (
               <select {...w} name="role">
                 {ROLES.map((r) => (
@@ -154,7 +141,7 @@ export function UsersPanel({ api, orgs, selfId }: { api: AdminApi; orgs: OrgView
               </select>
             )}
           </Field>
-          <Field id="admin-user-org" label={t('admin.users.org')} error={fieldError.orgId}>
+          <Field id="admin-user-org" label={t('admin.users.org')} error={create.error('orgId')}>
             {(w) => (
               <select {...w} name="orgId">
                 {treeOrder(orgs).map((r) => (
@@ -165,7 +152,9 @@ export function UsersPanel({ api, orgs, selfId }: { api: AdminApi; orgs: OrgView
               </select>
             )}
           </Field>
-          <button type="submit" disabled={busy}>
+          <div role="alert">{create.problem && <p class="notice notice-error">{create.problem}</p>}</div>
+          <div role="status">{create.saved && <p class="notice notice-ok">{t('admin.saved')}</p>}</div>
+          <button type="submit" disabled={create.busy}>
             {t('admin.users.create')}
           </button>
         </form>

@@ -11,8 +11,9 @@ import {
   stallViewSchema,
   userListItemSchema,
   userViewSchema,
-  type ChildLevel,
-  type Role,
+  type CreateOrgBody,
+  type CreateStallBody,
+  type CreateUserBody,
 } from '../../shared/accounts';
 import { accountStateSchema, deviceListSchema, endedSessionsSchema } from '../../shared/account-actions';
 import type { Lang } from '../../shared/i18n/define';
@@ -28,10 +29,10 @@ export function adminApi(token: string, lang: Lang) {
 
   return {
     orgs: () => call(z.array(orgViewSchema), '/api/orgs', init()),
-    createOrg: (body: { parentId: string; name: string; level: ChildLevel; code: string }) => call(orgViewSchema, '/api/orgs', post(body)),
+    createOrg: (body: CreateOrgBody) => call(orgViewSchema, '/api/orgs', post(body)),
     importOrgs: (file: Blob) => call(importResultSchema, '/api/orgs/import', init({ method: 'POST', file, fileType: 'text/csv' })),
     users: () => call(z.array(userListItemSchema), '/api/users', init()),
-    createUser: (body: { username: string; password: string; role: Role; orgId: string }) => call(userViewSchema, '/api/users', post(body)),
+    createUser: (body: CreateUserBody) => call(userViewSchema, '/api/users', post(body)),
     revokeUser: (id: string) => call(revokeResultSchema, user(id, '/revoke'), post()),
     disableUser: (id: string) => call(accountStateSchema, user(id, '/disable'), post()),
     enableUser: (id: string) => call(accountStateSchema, user(id, '/enable'), post()),
@@ -47,7 +48,7 @@ export function adminApi(token: string, lang: Lang) {
       for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== '') query.set(k, String(v));
       return call(auditPageSchema, withCursor(`/api/audit?${query}`, cursor), init());
     },
-    createStall: (body: { name: string; orgId: string; date: string; location?: string }) => call(stallViewSchema, '/api/stalls', post(body)),
+    createStall: (body: CreateStallBody) => call(stallViewSchema, '/api/stalls', post(body)),
   };
 }
 
