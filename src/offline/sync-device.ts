@@ -1,45 +1,18 @@
 /**
- * The sync engine wired to this device: the IndexedDB outbox and session, the Web Lock, fetch, a
- * BroadcastChannel to the other tabs and the worker, and (in a page) the browser's triggers: online,
- * visibility, every outbox change, and a Background Sync registration as a bonus.
+ * The page's sync engine wired to this device: the IndexedDB outbox and session, the Web Lock, fetch
+ * (all as `sync-background.ts` gives them to the worker's one pass), a BroadcastChannel to the other
+ * tabs and the worker, and the browser's triggers: online, visibility, every outbox change, and a
+ * Background Sync registration as a bonus.
  */
-import { applyResults, noteAttempt, takePending } from './outbox';
 import { onOutboxChange } from './outbox-channel';
-import { countPending } from './outbox-counts';
-import { getLastSyncAt, getSession, markSessionExpired, setLastSyncAt } from './session';
-import { createSyncEngine, type SyncBroadcast, type SyncChannel, type SyncEngine, type SyncEngineDeps, type SyncOutbox, type SyncSessionStore } from './sync-engine';
-import { defaultSyncLock, waitForSyncLock } from './sync-lock';
+import { deviceSenderDeps, openSyncChannel, SYNC_CHANNEL, SYNC_TAG } from './sync-background';
+import { createSyncEngine, type SyncBroadcast, type SyncChannel, type SyncEngine, type SyncEngineDeps } from './sync-engine';
 import { syncBroadcastSchema } from './sync-state';
-
-/** The Background Sync tag the page registers and the worker answers. */
-export const SYNC_TAG = 'ruhui-sync';
-/** The channel on which engines share their state. */
-export const SYNC_CHANNEL = 'ruhui-sync-state';
-
-/** The outbox, as the engine sees it; what waits is counted for whoever is signed in (their records only). */
-export const deviceOutbox: SyncOutbox = {
-  takePending,
-  applyResults,
-  noteAttempt,
-  countPending: async (owner) => {
-    if (owner !== undefined) return countPending(owner);
-    const session = await getSession();
-    if (session?.user.role === 'admin') return 0; // an admin's session sends nothing
-    return countPending(session?.user.id);
-  },
-};
-
-/** The session in IndexedDB, read fresh before every request. */
-export const deviceSession: SyncSessionStore = {
-  current: getSession,
-  markExpired: (token) => markSessionExpired(token),
-};
 
 /** A BroadcastChannel carrying engine states, checked on arrival; undefined where there is none. */
 export function broadcastChannel(name: string = SYNC_CHANNEL): SyncChannel | undefined {
-  if (typeof BroadcastChannel === 'undefined') return undefined;
-  const channel = new BroadcastChannel(name);
-  (channel as BroadcastChannel & { unref?: () => void }).unref?.();
+  const channel = openSyncChannel(name);
+  if (!channel) return undefined;
   const listeners = new Set<(m: SyncBroadcast) => void>();
   channel.onmessage = (event: MessageEvent<unknown>) => {
     const parsed = syncBroadcastSchema.safeParse(event.data);
@@ -66,17 +39,9 @@ export function requestBackgroundSync(): void {
     .catch(() => undefined);
 }
 
-/** Dependencies shared by the page's and the worker's engine. */
+/** The page engine's dependencies: the device's (shared with the worker's pass) and the checked channel. */
 export function deviceSyncDeps(overrides: Partial<SyncEngineDeps> = {}): SyncEngineDeps {
-  return {
-    outbox: deviceOutbox,
-    session: deviceSession,
-    lock: defaultSyncLock(),
-    isOnline: () => (typeof navigator === 'undefined' ? true : navigator.onLine !== false),
-    lastSuccess: { get: getLastSyncAt, set: setLastSyncAt },
-    channel: broadcastChannel(),
-    ...overrides,
-  };
+  return { ...deviceSenderDeps(), channel: broadcastChannel(), ...overrides };
 }
 
 /** Hooks a page's engine to the browser: online/offline, visible again, every outbox change. Returns a detach. */
@@ -108,23 +73,4 @@ export function startPageSync(lang?: () => string): SyncEngine {
   engine.start();
   pageEngine = engine;
   return engine;
-}
-
-let workerEngine: SyncEngine | undefined;
-
-/**
- * The worker's `sync` event: one pass with no timers (a worker may be stopped between events).
- * Rejects while records still wait (network, server, or a lock it never got), so the browser tries
- * again later.
- */
-export async function runBackgroundSync(): Promise<void> {
-  // The browser fires `sync` only when it sees a network: no navigator.onLine second-guessing here.
-  workerEngine ??= createSyncEngine(deviceSyncDeps({ isOnline: () => true }));
-  let result = await workerEngine.runOnce('background');
-  if (result.kind === 'busy') {
-    // A tab holds the lock. It may finish, or be closed mid-pass: wait our turn and look again.
-    await waitForSyncLock();
-    result = await workerEngine.runOnce('background');
-  }
-  if (result.kind !== 'done' && result.kind !== 'needs-sign-in') throw new Error(`records still wait (${result.kind})`);
 }

@@ -13,70 +13,34 @@
  *   records stay, the error is shown, and the engine backs off the same way. A 413 or a timeout halves
  *   the batch (weak links), success doubles it back.
  *
- * Four parts: the cross-tab state (`sync-state.ts`, pure), the send pass (`sync-pass.ts`), the
- * scheduler (`sync-scheduler.ts`: timers, gates, kicks) and, here, the public API that wires them.
- * Every dependency is injected (outbox, session, fetch, clock, random, lock), so tests drive the same
- * code with fake timers, a fake fetch, or fake-indexeddb against a real server. `sync-device.ts` wires
- * it to this device; the page and the service worker each run one.
+ * Its parts: the cross-tab state (`sync-state.ts`, pure), the send pass (`sync-pass.ts`), the sender
+ * (`sync-sender.ts`: one context's state and broadcasts, a pass under the lock), the scheduler
+ * (`sync-scheduler.ts`: timers, gates, kicks) and, here, the public API that wires them and merges
+ * the other contexts' news. Every dependency is injected (outbox, session, fetch, clock, random,
+ * lock), so tests drive the same code with fake timers, a fake fetch, or fake-indexeddb against a
+ * real server. `sync-device.ts` wires it to this device's page; the service worker runs only a
+ * sender, one pass per Background Sync event (`sync-background.ts`).
  */
-import { MAX_BATCH } from '../shared/enums';
-import { DEFAULT_BACKOFF, type BackoffPolicy } from './sync-backoff';
-import { processLock, type SyncLock } from './sync-lock';
-import { newTuning, runPass, type PassHost, type RunResult, type SyncOutbox, type SyncSessionStore } from './sync-pass';
+import { createSender, type SenderDeps, type SyncPoster } from './sync-sender';
+import type { RunResult } from './sync-pass';
 import { createScheduler, type SyncTrigger } from './sync-scheduler';
-import {
-  applyPatch,
-  broadcastKey,
-  broadcastOf,
-  holdingLock,
-  initialModel,
-  isLater,
-  receive,
-  sessionAccepted,
-  type SyncBroadcast,
-  type SyncModel,
-  type SyncState,
-} from './sync-state';
-import { sendBatch, systemClock, type Clock, type FetchFn } from './sync-transport';
+import { systemClock } from './sync-transport';
+import { isLater, receive, type SyncBroadcast, type SyncState } from './sync-state';
 
 export type { PendingEntry, RunResult, SyncOutbox, SyncSessionStore } from './sync-pass';
 export type { SyncTrigger } from './sync-scheduler';
 export type { SyncBroadcast, SyncError, SyncState } from './sync-state';
 
 /** A broadcast link to the other tabs and the worker (BroadcastChannel in the browser). */
-export interface SyncChannel {
-  post(message: SyncBroadcast): void;
+export interface SyncChannel extends SyncPoster {
   subscribe(listener: (message: SyncBroadcast) => void): () => void;
 }
 
-/** The engine's dependencies; only `outbox` and `session` have no default. */
-export interface SyncEngineDeps {
-  outbox: SyncOutbox;
-  session: SyncSessionStore;
-  fetch?: FetchFn;
-  /** '' in the browser (same origin), `http://127.0.0.1:port` in Node. */
-  baseUrl?: string;
-  lock?: SyncLock;
-  clock?: Clock;
-  random?: () => number;
-  /** navigator.onLine where there is one; false only means "certainly offline". */
-  isOnline?: () => boolean;
-  /** Where the last success time is kept across restarts. */
-  lastSuccess?: { get(): Promise<string | undefined>; set(iso: string): Promise<void> };
-  /** Asks for a Background Sync (a bonus trigger where the browser has one). */
-  requestBackgroundSync?: () => void;
+/** The engine's dependencies (the sender's, `sync-sender.ts`); only `outbox` and `session` have no default. */
+export interface SyncEngineDeps extends SenderDeps {
   channel?: SyncChannel;
-  backoff?: BackoffPolicy;
-  /** Per request, headers and body; longer than a slow server takes over a full batch. Default 60 s. */
-  timeoutMs?: number;
-  /** Largest batch (≤ MAX_BATCH). */
-  batchSize?: number;
   /** How often to look again while records wait and nothing else is scheduled. Default 30 s. */
   pollMs?: number;
-  /** Accept-Language of requests (the language of rejection reasons). */
-  lang?: () => string;
-  /** gzip large batches where CompressionStream exists (default true; see sync-transport.ts). */
-  compressUploads?: boolean;
 }
 
 /** The engine's public face. */
@@ -98,59 +62,22 @@ export interface SyncEngine {
   subscribe(listener: (state: SyncState) => void): () => void;
 }
 
-/** Engines made in this realm, so two of them never share a broadcast id. */
-let engines = 0;
-
 /** Builds an engine over `deps`. Nothing runs until `start`, `trigger`, `syncNow` or `runOnce`. */
 export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
-  const clock = deps.clock ?? systemClock;
-  const random = deps.random ?? Math.random;
-  const lock = deps.lock ?? processLock();
-  const timeoutMs = deps.timeoutMs ?? 60_000;
-  const isOnline = deps.isOnline ?? (() => true);
-  const fetchFn: FetchFn = deps.fetch ?? ((input, init) => fetch(input, init));
-  const tuning = newTuning(Math.max(1, Math.min(deps.batchSize ?? MAX_BATCH, MAX_BATCH)));
-  const instance = `${Date.now().toString(36)}-${(++engines).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-
-  let model: SyncModel = initialModel(isOnline());
   const listeners = new Set<(state: SyncState) => void>();
+  const sender = createSender(deps, (state) => {
+    for (const listener of listeners) listener(state);
+  });
+  const { tuning, setState, refreshWaiting } = sender;
   let started = false;
   let abort = new AbortController();
   let unsubscribeChannel: (() => void) | undefined;
-  let lastBroadcast = '';
-  /** This context is sending (as opposed to showing another context's progress). */
-  let sendingHere = false;
-
-  const notify = () => {
-    for (const listener of listeners) listener(model.state);
-  };
-
-  /** Updates the state; `mine` (default) also records it as this context's own news and broadcasts it. */
-  function setState(patch: Partial<SyncState>, mine = true): void {
-    model = applyPatch(model, patch, mine);
-    notify();
-    if (mine) broadcast();
-  }
-
-  function broadcast(): void {
-    if (!deps.channel) return;
-    const message = broadcastOf(model, instance, sendingHere);
-    const key = broadcastKey(message);
-    if (key === lastBroadcast) return;
-    lastBroadcast = key;
-    try {
-      deps.channel.post(message);
-    } catch {
-      // A closed channel only costs the other tabs a moment of staleness.
-    }
-  }
 
   function onRemote(message: SyncBroadcast): void {
-    if (message.from === instance) return;
-    const heard = receive(model, message, { sendingHere, quiet: !sendingHere && !scheduler.retryPending() });
-    model = heard.model;
+    if (message.from === sender.instance) return;
+    const heard = receive(sender.model, message, { sendingHere: sender.sendingHere, quiet: !sender.sendingHere && !scheduler.retryPending() });
+    sender.replace(heard.model);
     if (heard.senderStopped) void refreshWaiting();
-    notify();
     // Someone signed in again, or sent with a token that works: our refused one may be history.
     if (tuning.refusedToken !== undefined && (heard.signedInAgain || heard.patch.lastSuccessAt !== undefined)) void recheckSession();
   }
@@ -160,77 +87,20 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const session = await deps.session.current().catch(() => undefined);
     if (!session || session.expired || session.token === tuning.refusedToken) return;
     tuning.refusedToken = undefined;
-    if (model.own.needsSignIn) setState({ needsSignIn: false });
-    if (model.state.needsSignIn && model.remoteSignIn.size === 0) setState({ needsSignIn: false }, false);
+    if (sender.model.own.needsSignIn) setState({ needsSignIn: false });
+    if (sender.model.state.needsSignIn && sender.model.remoteSignIn.size === 0) setState({ needsSignIn: false }, false);
     scheduler.trigger('session');
   }
 
-  async function refreshWaiting(): Promise<number> {
-    try {
-      const waiting = await deps.outbox.countPending();
-      if (waiting !== model.state.waiting) setState({ waiting });
-      return waiting;
-    } catch {
-      return model.state.waiting;
-    }
-  }
-
-  const passHost: PassHost = {
-    outbox: deps.outbox,
-    session: deps.session,
-    clock,
-    random,
-    policy: deps.backoff ?? DEFAULT_BACKOFF,
-    tuning,
-    send: (request) =>
-      sendBatch({ ...request, fetch: fetchFn, baseUrl: deps.baseUrl ?? '', timeoutMs, clock, lang: deps.lang?.(), compress: deps.compressUploads }),
-    lastSuccess: deps.lastSuccess,
-    requestBackgroundSync: deps.requestBackgroundSync,
-    setState: (patch) => setState(patch),
-    setSending(on) {
-      sendingHere = on;
-    },
-    sessionAccepted() {
-      const before = model;
-      model = sessionAccepted(model);
-      if (model.state !== before.state) {
-        notify();
-        broadcast();
-      }
-    },
-    refreshWaiting,
-  };
-
-  /** One pass: offline is no pass at all; a lock held elsewhere leaves the work to its holder. */
-  async function run(): Promise<RunResult> {
-    if (!isOnline()) {
-      if (model.state.online) setState({ online: false });
-      await refreshWaiting();
-      return { kind: 'offline' };
-    }
-    if (!model.state.online) setState({ online: true });
-    const locked = await lock(() => {
-      const before = model;
-      model = holdingLock(model, sendingHere);
-      if (model.state !== before.state) notify();
-      return runPass(passHost, abort.signal);
-    });
-    if (!locked.acquired) {
-      await refreshWaiting();
-      return { kind: 'busy' };
-    }
-    return locked.value;
-  }
-
   const scheduler = createScheduler({
-    clock,
-    random,
+    clock: deps.clock ?? systemClock,
+    random: deps.random ?? Math.random,
     pollMs: deps.pollMs ?? 30_000,
-    run,
+    run: () => sender.run(abort.signal),
     notBefore: () => tuning.notBefore,
-    state: () => model.state,
+    state: () => sender.model.state,
     setRetryAt: (retryAt) => setState({ retryAt }),
-    remoteSending: () => model.remoteSender !== null,
+    remoteSending: () => sender.model.remoteSender !== null,
     refreshWaiting,
     requestBackgroundSync: deps.requestBackgroundSync,
   });
@@ -244,7 +114,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       unsubscribeChannel = deps.channel?.subscribe(onRemote);
       void (async () => {
         const last = await deps.lastSuccess?.get().catch(() => undefined);
-        if (last && isLater(last, model.state.lastSuccessAt)) setState({ lastSuccessAt: last });
+        if (last && isLater(last, sender.model.state.lastSuccessAt)) setState({ lastSuccessAt: last });
         await refreshWaiting();
         scheduler.trigger('start');
       })();
@@ -260,13 +130,13 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     syncNow: () => scheduler.syncNow(),
     runOnce: (reason = 'background') => scheduler.runOnce(reason),
     setOnline(online) {
-      if (online !== model.state.online) setState({ online });
+      if (online !== sender.model.state.online) setState({ online });
       if (online) scheduler.trigger('online');
     },
-    getState: () => model.state,
+    getState: () => sender.model.state,
     subscribe(listener) {
       listeners.add(listener);
-      listener(model.state);
+      listener(sender.model.state);
       return () => listeners.delete(listener);
     },
   };
