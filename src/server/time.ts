@@ -71,14 +71,25 @@ export function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A formatter of the full local date and time in `timeZone`, made once per zone (making one costs far more than using it). */
+function offsetFormatter(timeZone: string): Intl.DateTimeFormat {
+  let f = offsetFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone, calendar: 'gregory', hourCycle: 'h23',
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    offsetFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
 /** The zone's offset from UTC at an instant, in milliseconds (Asia/Shanghai: +8 h). */
 function offsetAt(instant: number, timeZone: string): number {
-  const f = new Intl.DateTimeFormat('en-US', {
-    timeZone, calendar: 'gregory', hourCycle: 'h23',
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  });
   const p: Record<string, number> = {};
-  for (const part of f.formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  for (const part of offsetFormatter(timeZone).formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
   return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(instant / 1000) * 1000;
 }
 

@@ -4,6 +4,7 @@
  * bench/results/<time>.json (and bench/results/latest.json). Never part of `npm test`. Register a
  * benchmark by adding it to BENCHES; `npm run bench -- <name>` runs only the named ones.
  */
+import './quiet-logs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -22,7 +22,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Insertable, type Kysely } from 'kysely';
 import { createApp } from '../../src/server/app';
 import { bootstrap } from '../../src/server/bootstrap';
 import { deriveKeys } from '../../src/server/secrets';
@@ -57,12 +57,23 @@ async function seedPlaces(storage: Storage): Promise<{ city: FixtureOrg; streets
   return { city, streets };
 }
 
-/** Multi-row inserts of `rows` into `table`, `per` rows a statement, in transactions of 50 statements. */
-async function insertAll<T extends keyof Database>(db: Kysely<Database>, table: T, rows: Insertable<Database[T]>[], per: number): Promise<void> {
-  for (let i = 0; i < rows.length; i += per * 50) {
+/**
+ * Inserts `rows` into `table`: each slice of `per` rows as one JSON document the store unpacks itself
+ * (PostgreSQL `json_populate_recordset`, SQLite `json_each`), ten slices a transaction. Far cheaper
+ * than multi-row INSERTs with a parameter per value, so a million records seed in seconds.
+ */
+async function insertAll<T extends keyof Database>(db: Kysely<Database>, table: T, rows: Insertable<Database[T]>[], per = 5_000): Promise<void> {
+  if (rows.length === 0) return;
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const columns = Object.keys(rows[0]!);
+  const list = sql.join(columns.map((c) => sql.ref(c)));
+  const values = postgres ? list : sql.join(columns.map((c) => sql`value ->> ${sql.lit(c)}`));
+  for (let i = 0; i < rows.length; i += per * 10) {
     await db.transaction().execute(async (trx) => {
-      for (let j = i; j < Math.min(rows.length, i + per * 50); j += per) {
-        await trx.insertInto(table).values(rows.slice(j, j + per) as never).execute();
+      for (let j = i; j < Math.min(rows.length, i + per * 10); j += per) {
+        const json = JSON.stringify(rows.slice(j, j + per));
+        const from = postgres ? sql`json_populate_recordset(NULL::${sql.table(table)}, ${json}::json)` : sql`json_each(${json})`;
+        await sql`INSERT INTO ${sql.table(table)} (${list}) SELECT ${values} FROM ${from}`.execute(trx);
       }
     });
   }
@@ -78,7 +89,7 @@ async function seedStalls(db: Kysely<Database>, streets: FixtureOrg[], days: str
     byDay.set(day, list);
     for (const s of list) rows.push({ id: s.id, name: s.name, org_id: s.orgId, date: day, location: null, created_by: 'bench', created_at: now });
   }
-  await insertAll(db, 'stalls', rows, 1000);
+  await insertAll(db, 'stalls', rows);
   return byDay;
 }
 
@@ -125,7 +136,7 @@ async function seedRecords(
   const all = new Map<string, DailyCountsTable>();
   for (let done = 0; done < count; done += SLICE) {
     const { records, counters } = makeRecords(stalls, days, Math.min(SLICE, count - done), person, done);
-    await insertAll(db, 'records', records, 1000);
+    await insertAll(db, 'records', records);
     for (const c of counters) {
       const key = `${c.day}|${c.stall_id}|${c.occupation}|${c.channel}`;
       const had = all.get(key);
@@ -135,7 +146,7 @@ async function seedRecords(
       } else all.set(key, c);
     }
   }
-  if (withCounters) await insertAll(db, 'daily_counts', [...all.values()], 1000);
+  if (withCounters) await insertAll(db, 'daily_counts', [...all.values()]);
   return all.size;
 }
 
@@ -248,7 +259,7 @@ async function exportsAndRoster(): Promise<{ text: string; figures: BenchFigure[
         for (let k = 0; k < 4; k++) counters.push({ day, stall_id: s.id, occupation: OCCUPATIONS[k]!, channel: k % 2 ? 'self' : 'staff', enrolled: 10 + k, existing: k, consultations: 20 });
       }
     }
-    await insertAll(storage.db, 'daily_counts', counters, 1000);
+    await insertAll(storage.db, 'daily_counts', counters);
     statRows = days.length * STALLS;
     // 100k new members over the 30 days of June, persons encrypted as sync stores them.
     const june = days.filter((d) => d.startsWith('2026-06'));
