@@ -25,6 +25,8 @@ import { seriousA11yViolations } from './support/axe';
 import { launchBrowser, type BrowserSession } from './support/chromium';
 import { signInAtStall } from './support/stall-world';
 import { worker } from './support/workers';
+import { dashboard } from '../../src/shared/i18n/dashboard';
+import { Layout } from './pages/layout';
 
 const ADMIN_PASSWORD = 'admin-password-1';
 const SUPERVISOR = { username: 'sup.chaoyang', password: 'supervisor-pass-1' };
@@ -209,6 +211,9 @@ describeEachServerEngine('supervisor dashboard in Chromium', (engine) => {
       await new AppShell(page).switchLanguage();
       await page.getByRole('heading', { name: 'New-member roster' }).waitFor();
       const full = await dash.downloadRoster('register in the membership system', true);
+      // Full values are asked for each time: the box is clear again, and so is the reason.
+      expect(await page.locator('.dash-roster input[name=full]').isChecked()).toBe(false);
+      expect(await page.locator('.dash-roster input[name=reason]').inputValue()).toBe('');
       const [enHeader, ...fullRows] = await readSheet(full.bytes);
       expect(enHeader!.slice(0, 3)).toEqual(['name', 'ID type', 'ID number']);
       expect(fullRows).toHaveLength(6);
@@ -218,6 +223,19 @@ describeEachServerEngine('supervisor dashboard in Chromium', (engine) => {
       }
       await page.screenshot({ path: path.join(SHOTS, `desktop-en-roster-${engine}.png`), fullPage: true });
       expect(await seriousA11yViolations(page)).toEqual([]);
+
+      // The other two pairings: English on the phone, Chinese on the desktop, the refusal in each.
+      await page.setViewportSize({ width: 360, height: 640 });
+      expect(await dash.rosterProblem(' ')).toBe(dashboard.en['stats.reason_required']);
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      expect(await new Layout(page).widerThanViewport()).toEqual([]);
+      await page.screenshot({ path: path.join(SHOTS, `phone-en-roster-${engine}.png`), fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await new AppShell(page).switchLanguage();
+      await page.getByRole('heading', { name: '新会员名册' }).waitFor();
+      expect(await dash.rosterProblem(' ')).toBe(dashboard.zh['stats.reason_required']);
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await page.screenshot({ path: path.join(SHOTS, `desktop-zh-roster-${engine}.png`), fullPage: true });
 
       // Both exports are in the audit log, with the reason and whether values were full.
       const login = await api<{ token: string }>(server.url, '/api/auth/login', { method: 'POST', body: { username: 'admin', password: ADMIN_PASSWORD } });

@@ -13,20 +13,23 @@ export function RosterForm({ api, from, to }: { api: DashboardApi; from: string;
   const { t } = useLang();
   const [reason, setReason] = useState('');
   const [full, setFull] = useState(false);
+  /** The server's refusal (in the language it was asked in); a missing reason is said in the language of the moment. */
   const [problem, setProblem] = useState<string | null>(null);
+  const [noReason, setNoReason] = useState(false);
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: Event) => {
     e.preventDefault();
     const checked = exportReasonSchema.safeParse(reason);
-    if (!checked.success) {
-      setProblem(t('stats.reason_required'));
-      return;
-    }
+    setNoReason(!checked.success);
     setProblem(null);
+    if (!checked.success) return;
     setBusy(true);
     try {
       await api.exportRoster({ from, to, reason: checked.data, full });
+      // Each export gives its own reason, and full values are asked for each time, never left on.
+      setReason('');
+      setFull(false);
     } catch (error) {
       setProblem(failureText(error, t));
     } finally {
@@ -49,8 +52,8 @@ export function RosterForm({ api, from, to }: { api: DashboardApi; from: string;
             maxLength={200}
             required
             value={reason}
-            aria-invalid={problem ? 'true' : undefined}
-            aria-describedby={problem ? 'roster-problem' : undefined}
+            aria-invalid={noReason ? 'true' : undefined}
+            aria-describedby={noReason || problem ? 'roster-problem' : undefined}
             onInput={(e) => setReason(e.currentTarget.value)}
           />
         </div>
@@ -58,9 +61,9 @@ export function RosterForm({ api, from, to }: { api: DashboardApi; from: string;
           <input type="checkbox" name="full" checked={full} onChange={(e) => setFull(e.currentTarget.checked)} />
           <span>{t('roster.full')}</span>
         </label>
-        {problem && (
+        {(noReason || problem) && (
           <p id="roster-problem" class="field-error" role="alert">
-            {problem}
+            {noReason ? t('stats.reason_required') : problem}
           </p>
         )}
         <button type="submit" class="secondary" disabled={busy}>
