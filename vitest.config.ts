@@ -10,8 +10,9 @@ export default defineConfig({
   test: {
     // In-process servers stay quiet; child server processes log (tests read their output).
     env: { RUHUI_LOG: 'silent' },
-    // CI lists every test, so its log shows each suite ran on SQLite, on PostgreSQL and in Chromium.
-    reporters: process.env.CI ? ['verbose'] : ['default'],
+    // A log (CI, or any run not on a terminal) lists every suite and test, so it shows each suite ran
+    // on SQLite (`[sqlite]`), on PostgreSQL (`[postgres]`) and in Chromium.
+    reporters: process.env.CI || !process.stdout.isTTY ? ['tree'] : ['default'],
     projects: [
       {
         test: {
