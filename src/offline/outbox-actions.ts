@@ -9,7 +9,7 @@
 import type { Lang } from '../shared/i18n';
 import type { RecordT } from '../shared/records';
 import { getDB, tallyKind, type OutboxEntry } from './db';
-import { DuplicatePersonError, OutboxStateError, samePerson, validated, write } from './outbox';
+import { DuplicatePersonError, OutboxStateError, pendingEntry, samePerson, validated, write } from './outbox';
 import { notify } from './outbox-channel';
 import { holdSyncLock, type HoldSyncLock } from './sync-lock';
 import { newId as makeId } from '../shared/record-id';
@@ -32,21 +32,7 @@ export async function saveAsNew(id: string, options: { lang?: Lang; newId?: stri
     await store.delete(id);
     const existing = await samePerson(store, record, current.owner, newId);
     if (existing) throw new DuplicatePersonError(existing);
-    const now = Date.now();
-    const next: OutboxEntry = {
-      id: newId,
-      kind: record.kind,
-      stallId: record.stallId,
-      day: current.day,
-      createdAt: record.createdAt,
-      queuedAt: now,
-      status: 'pending',
-      record,
-      attempts: 0,
-      updatedAt: now,
-      owner: current.owner,
-      tally: record.kind === 'consultation' ? 'consultation' : 'joined',
-    };
+    const next = pendingEntry(record, current.owner, current.day);
     await store.add(next);
     return next;
   });

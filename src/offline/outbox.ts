@@ -130,20 +130,14 @@ export interface QueueOptions {
   owner?: string;
 }
 
-/**
- * Validates `input` with the shared schema and queues the normalized record as pending. Resolves with
- * the entry once the transaction has committed. Throws RecordInvalidError, DuplicatePersonError
- * (checked in the same transaction, so two tabs cannot both queue one person), OutboxQuotaError.
- */
-export async function enqueue(input: unknown, options: QueueOptions = {}): Promise<OutboxEntry> {
-  const record = await validated(input, options.lang ?? 'zh');
-  const owner = options.owner ?? (await currentOwner());
+/** A new pending entry for `record` (already checked), saved by `owner`; `day` defaults to the record's. */
+export function pendingEntry(record: RecordT, owner: string, day: string = record.createdAt.slice(0, 10)): OutboxEntry {
   const now = Date.now();
-  const entry: OutboxEntry = {
+  return {
     id: record.id,
     kind: record.kind,
     stallId: record.stallId,
-    day: record.createdAt.slice(0, 10),
+    day,
     createdAt: record.createdAt,
     queuedAt: now,
     status: 'pending',
@@ -153,6 +147,17 @@ export async function enqueue(input: unknown, options: QueueOptions = {}): Promi
     owner,
     tally: record.kind === 'consultation' ? 'consultation' : 'joined',
   };
+}
+
+/**
+ * Validates `input` with the shared schema and queues the normalized record as pending. Resolves with
+ * the entry once the transaction has committed. Throws RecordInvalidError, DuplicatePersonError
+ * (checked in the same transaction, so two tabs cannot both queue one person), OutboxQuotaError.
+ */
+export async function enqueue(input: unknown, options: QueueOptions = {}): Promise<OutboxEntry> {
+  const record = await validated(input, options.lang ?? 'zh');
+  const owner = options.owner ?? (await currentOwner());
+  const entry = pendingEntry(record, owner);
   await write(async (store) => {
     if (!options.allowSamePerson) {
       const existing = await samePerson(store, record, owner);
@@ -175,18 +180,9 @@ export async function requeue(id: string, fixedRecord: unknown, options: QueueOp
       const existing = await samePerson(store, record, current.owner, id);
       if (existing) throw new DuplicatePersonError(existing);
     }
+    // Same id, owner, place in the queue and attempts; the fixed record, pending again.
     const { reason: _reason, ...rest } = current;
-    const next: OutboxEntry = {
-      ...rest,
-      kind: record.kind,
-      stallId: record.stallId,
-      day: record.createdAt.slice(0, 10),
-      createdAt: record.createdAt,
-      status: 'pending',
-      record,
-      updatedAt: Date.now(),
-      tally: record.kind === 'consultation' ? 'consultation' : 'joined',
-    };
+    const next: OutboxEntry = { ...rest, ...pendingEntry(record, current.owner), queuedAt: current.queuedAt, attempts: current.attempts };
     await store.put(next);
     return next;
   });

@@ -86,25 +86,34 @@ export function checkSelfForm(f: SelfForm, today: string): Partial<Record<SelfCo
   return out;
 }
 
-/** The body of `POST /api/join/:token` for the form, under a registration's id and time. */
-export function selfRegistrationBody(f: SelfForm, meta: { id: string; createdAt: string }) {
-  const id = idNumberProgress(f.idType, f.idNumber, meta.createdAt.slice(0, 10));
+/**
+ * The person as the form gives it, for a record made at `createdAt` (its day dates the ID check):
+ * birth date and, where the number carries it, gender read from the ID number. The join page's body
+ * and the staff form's record (src/app/EnrollForm/form-state.ts) both send this.
+ */
+export function personOf(f: SelfForm, createdAt: string) {
+  const id = idNumberProgress(f.idType, f.idNumber, createdAt.slice(0, 10));
   const valid = id.state === 'valid' ? id : undefined;
   const gender = valid?.gender ?? (f.gender || undefined);
   const employer = f.employer.trim();
   return {
+    name: f.name,
+    idType: f.idType,
+    idNumber: f.idNumber,
+    ...(gender ? { gender } : {}),
+    birthDate: valid?.birthDate ?? '',
+    phone: f.phone,
+    ...(f.occupation ? { occupation: f.occupation } : {}),
+    ...(employer ? { employer } : {}),
+  };
+}
+
+/** The body of `POST /api/join/:token` for the form, under a registration's id and time. */
+export function selfRegistrationBody(f: SelfForm, meta: { id: string; createdAt: string }) {
+  return {
     id: meta.id,
     createdAt: meta.createdAt,
-    person: {
-      name: f.name,
-      idType: f.idType,
-      idNumber: f.idNumber,
-      ...(gender ? { gender } : {}),
-      birthDate: valid?.birthDate ?? '',
-      phone: f.phone,
-      ...(f.occupation ? { occupation: f.occupation } : {}),
-      ...(employer ? { employer } : {}),
-    },
+    person: personOf(f, meta.createdAt),
     services: SERVICES.filter((s) => f.services.includes(s)),
     consent: { join: f.consentJoin, sensitiveInfo: f.consentSensitive, noticeVersion: NOTICE_VERSION, at: meta.createdAt },
   };

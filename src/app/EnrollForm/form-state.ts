@@ -7,41 +7,19 @@ import { ageOn, idNumberProgress, type IdProgress, type IdType } from '../../sha
 import type { Lang, MessageKey } from '../../shared/i18n';
 import { t } from '../../shared/i18n/catalogue';
 import { normalizePhone, phoneProblem } from '../../shared/phone';
+import { EMPTY_SELF_FORM, genderAsked, personOf, SELF_CONTROLS, type SelfForm } from '../../shared/person-check';
 import { NOTICE_VERSION } from '../../shared/privacy-notice';
 import { MIN_AGE, fieldErrors, type Enrollment, type Gender, type Occupation, type Service } from '../../shared/records';
 import { localToday } from '../../shared/local-time';
 
-/** What the staff has typed and ticked. */
-export interface FormState {
-  idType: IdType;
-  idNumber: string;
-  name: string;
-  phone: string;
-  /** Only asked when the ID number does not carry it (the older foreign permanent residence ID). */
-  gender: Gender | '';
-  occupation: Occupation | '';
-  employer: string;
-  services: Service[];
-  consentJoin: boolean;
-  consentSensitive: boolean;
+/** What the staff has typed and ticked: the join page's form, and when the consents were given. */
+export interface FormState extends SelfForm {
   /** When both consents were last given (ISO with offset), for `consent.at`. */
   consentAt: string | null;
 }
 
 /** An empty form. */
-export const EMPTY_FORM: FormState = {
-  idType: 'resident',
-  idNumber: '',
-  name: '',
-  phone: '',
-  gender: '',
-  occupation: '',
-  employer: '',
-  services: [],
-  consentJoin: false,
-  consentSensitive: false,
-  consentAt: null,
-};
+export const EMPTY_FORM: FormState = { ...EMPTY_SELF_FORM, consentAt: null };
 
 /** The form filled from a queued record (a rejected one being fixed). */
 export function formFromRecord(record: Enrollment): FormState {
@@ -91,27 +69,13 @@ export interface RecordMeta {
 
 /** The record as the outbox will validate it (the shared schema normalizes and checks it). */
 export function buildRecord(state: FormState, meta: RecordMeta) {
-  const { progress } = checkId(state, meta.createdAt.slice(0, 10));
-  const fromId = progress.state === 'valid' ? progress : undefined;
-  const gender = fromId?.gender ?? (state.gender || undefined);
-  const employer = state.employer.trim();
   return {
     kind: 'enrollment' as const,
     id: meta.id,
     stallId: meta.stallId,
     createdAt: meta.createdAt,
     channel: 'staff' as const,
-    person: {
-      name: state.name,
-      idType: state.idType,
-      idNumber: state.idNumber,
-      ...(gender ? { gender } : {}),
-      birthDate: fromId?.birthDate ?? '',
-      phone: state.phone,
-      ...(state.occupation ? { occupation: state.occupation } : {}),
-      ...(employer ? { employer } : {}),
-      ...(meta.ethnicity ? { ethnicity: meta.ethnicity } : {}),
-    },
+    person: { ...personOf(state, meta.createdAt), ...(meta.ethnicity ? { ethnicity: meta.ethnicity } : {}) },
     services: state.services,
     consent: {
       join: state.consentJoin,
@@ -122,20 +86,8 @@ export function buildRecord(state: FormState, meta: RecordMeta) {
   };
 }
 
-/** The controls of the form, by record field path (also their `name` attributes). */
-export const CONTROLS = [
-  'stallId',
-  'person.idType',
-  'person.idNumber',
-  'person.gender',
-  'person.name',
-  'person.phone',
-  'person.occupation',
-  'person.employer',
-  'services',
-  'consent.join',
-  'consent.sensitiveInfo',
-] as const;
+/** The controls of the form, by record field path (also their `name` attributes): the stall, then the join page's. */
+export const CONTROLS = ['stallId', ...SELF_CONTROLS] as const;
 export type Control = (typeof CONTROLS)[number];
 
 /**
@@ -177,9 +129,7 @@ export function controlErrors(state: FormState, meta: RecordMeta, lang: Lang): P
 }
 
 /** Gender is asked only for a complete number that does not carry it. */
-export function needsGender(progress: IdProgress): boolean {
-  return progress.state === 'valid' && !progress.gender;
-}
+export const needsGender = genderAsked;
 
 /** The phone as it will be saved, when typing differs from it (`+86 138-1234-5678` → `13812345678`). */
 export function normalizedPhoneHint(phone: string): string | null {

@@ -10,8 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { DataDirInUseError, sqlitePath } from '../storage/open';
+import { openSqliteExclusive, sqlitePath } from '../storage/open';
 import { sealSnapshot } from './snapshot';
 
 /** What a backup wrote. */
@@ -60,16 +59,9 @@ export async function writeSnapshot(file: string, copy: (into: string) => Promis
 export async function backupStoppedStore(dataDir: string, file: string): Promise<BackupResult> {
   const dbFile = sqlitePath(dataDir);
   if (!fs.existsSync(dbFile)) throw new Error(`There is no Ruhui store in ${dataDir} (no ${path.basename(dbFile)}).`);
-  const db = new BetterSqlite3(dbFile, { fileMustExist: true, timeout: 0 });
+  // Held until the end: no server can start on the folder meanwhile.
+  const db = openSqliteExclusive(dataDir);
   try {
-    db.pragma('locking_mode = EXCLUSIVE');
-    try {
-      // The first read takes the lock and keeps it: no server can start on the folder until the end.
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch (err) {
-      if (err instanceof Error && 'code' in err && String(err.code).startsWith('SQLITE_BUSY')) throw new DataDirInUseError(dataDir);
-      throw err;
-    }
     return await writeSnapshot(file, async (into) => {
       await db.backup(into);
     });

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { deriveKeys, secretFilePath } from '../secrets';
-import { DataDirInUseError, openStorage, sqlitePath } from '../storage/open';
+import { DataDirInUseError, openSqliteExclusive, openStorage, sqlitePath } from '../storage/open';
 import { decryptPerson, personHash } from '../sync/person';
 import { dataTables } from './snapshot';
 
@@ -130,24 +130,17 @@ function counterDifferences(a: Map<string, string>, b: Map<string, string>): num
 export async function moveToPostgres(opts: MoveOptions): Promise<MoveResult> {
   const file = sqlitePath(opts.dataDir);
   if (!fs.existsSync(file)) throw new MoveRefusedError(`There is no embedded store in ${opts.dataDir} (no ruhui.sqlite). Set RUHUI_DATA_DIR to the folder to move.`);
-  // Brings the source to this version's schema, as a server start would (and refuses a newer one).
+  let src: BetterSqlite3.Database;
   try {
+    // Brings the source to this version's schema, as a server start would (and refuses a newer one),
+    // then holds it under the server's lock for the whole move.
     await (await openStorage({ dataDir: opts.dataDir })).close();
+    src = openSqliteExclusive(opts.dataDir);
   } catch (err) {
     if (err instanceof DataDirInUseError) throw new MoveRefusedError(`A server is running on ${opts.dataDir}: stop it first. The store must not change while it moves.`);
     throw err;
   }
-  const src = new BetterSqlite3(file, { fileMustExist: true, timeout: 0 });
   try {
-    src.pragma('locking_mode = EXCLUSIVE');
-    try {
-      src.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch (err) {
-      if (err instanceof Error && 'code' in err && String(err.code).startsWith('SQLITE_BUSY')) {
-        throw new MoveRefusedError(`A server is running on ${opts.dataDir}: stop it first. The store must not change while it moves.`);
-      }
-      throw err;
-    }
     return await moveFrom(src, opts);
   } finally {
     src.close();

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { deriveKeys, secretFilePath } from '../secrets';
-import { sqlitePath } from '../storage/open';
+import { DataDirInUseError, openSqliteExclusive, sqlitePath } from '../storage/open';
 import { decryptPerson } from '../sync/person';
 import { serverAnswers } from './control';
 import { inspectSnapshot, SNAPSHOT_INFO, SnapshotRefusedError, type SnapshotReport } from './snapshot';
@@ -31,18 +31,13 @@ async function checkTarget(dataDir: string): Promise<void> {
   if (await serverAnswers(dataDir)) {
     throw new SnapshotRefusedError(`The data folder ${dataDir} is in use: a Ruhui server is running on it. Restore into a new, empty folder.`);
   }
-  const db = sqlitePath(dataDir);
-  if (fs.existsSync(db)) {
-    const probe = new BetterSqlite3(db, { fileMustExist: true, timeout: 0 });
+  if (fs.existsSync(sqlitePath(dataDir))) {
     try {
-      probe.pragma('locking_mode = EXCLUSIVE');
-      probe.prepare('SELECT count(*) FROM sqlite_master').get();
+      openSqliteExclusive(dataDir).close();
     } catch (err) {
-      if (err instanceof Error && 'code' in err && String(err.code).startsWith('SQLITE_BUSY')) {
+      if (err instanceof DataDirInUseError) {
         throw new SnapshotRefusedError(`The data folder ${dataDir} is in use: another process holds its store. Restore into a new, empty folder.`);
       }
-    } finally {
-      probe.close();
     }
   }
   const entries = fs.readdirSync(dataDir);

@@ -87,6 +87,24 @@ export function sqlitePath(dataDir: string): string {
   return path.join(dataDir, 'ruhui.sqlite');
 }
 
+/**
+ * The SQLite store of a data folder opened by a tool (backup, restore, move) under the lock a server
+ * takes: the first read takes it and keeps it until `close`, so no server can start on the folder
+ * meanwhile. Throws DataDirInUseError when a server (or another tool) holds it.
+ */
+export function openSqliteExclusive(dataDir: string): BetterSqlite3.Database {
+  const db = new BetterSqlite3(sqlitePath(dataDir), { fileMustExist: true, timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (err) {
+    db.close();
+    if (isSqliteBusy(err)) throw new DataDirInUseError(dataDir);
+    throw err;
+  }
+}
+
 function openSqlite(dataDir: string): Storage {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // timeout 0: a second process must fail at once on the lock, not wait for it.
