@@ -33,6 +33,7 @@ describe('back/forward cache in Chromium', () => {
   let browser: BrowserSession;
 
   beforeEach(async () => {
+    // What the browser keeps on Back is the page's state alone: the server's store plays no part.
     store = await createServerStore('sqlite', 'ruhui-bfcache-');
     server = await startServerProcess({ ...store.env, RUHUI_ADMIN_PASSWORD: 'admin-password' });
     setup = await setUpStall(server.url, 'admin-password');

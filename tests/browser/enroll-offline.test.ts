@@ -12,17 +12,18 @@ import { seriousA11yViolations } from './support/axe';
 import type { BrowserSession } from './support/chromium';
 import { startStallWorld, type StallWorld } from './support/stall-world';
 import { residentId, withWrongCheckChar, worker } from './support/workers';
+import { describeEachServerEngine } from '../support/server-store';
 
 const ADMIN_PASSWORD = 'admin-password-1';
 
-describe('the stall app in Chromium', () => {
+describeEachServerEngine('the stall app in Chromium', (engine) => {
   let world: StallWorld;
   let server: ServerProcess;
   let browser: BrowserSession;
   let setup: StallSetup;
 
   beforeEach(async () => {
-    world = await startStallWorld(ADMIN_PASSWORD);
+    world = await startStallWorld(ADMIN_PASSWORD, engine);
     ({ server, browser, setup } = world);
   });
 

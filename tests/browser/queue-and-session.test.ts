@@ -14,17 +14,18 @@ import { startStallWorld, type StallWorld } from './support/stall-world';
 import { outboxEntries, queueRaw } from './support/device-db';
 import { deleteDeviceDatabase } from './support/outbox-fault';
 import { worker } from './support/workers';
+import { describeEachServerEngine } from '../support/server-store';
 
 const ADMIN_PASSWORD = 'admin-password-1';
 
-describe('queue, session and storage in Chromium', () => {
+describeEachServerEngine('queue, session and storage in Chromium', (engine) => {
   let world: StallWorld;
   let server: ServerProcess;
   let browser: BrowserSession;
   let setup: StallSetup;
 
   beforeEach(async () => {
-    world = await startStallWorld(ADMIN_PASSWORD);
+    world = await startStallWorld(ADMIN_PASSWORD, engine);
     ({ server, browser, setup } = world);
   });
 

@@ -35,6 +35,7 @@ describe('sign-in lock-out in Chromium', () => {
   const browsers: BrowserSession[] = [];
 
   beforeAll(async () => {
+    // The lock-out's counters on each engine, and across two servers, are proven in tests/integration/api/lockout*.test.ts; here the screen.
     store = await createServerStore('sqlite', 'ruhui-browser-');
     server = await startServerProcess({ ...store.env, RUHUI_ADMIN_PASSWORD: ADMIN_PASSWORD });
   });

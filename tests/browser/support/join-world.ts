@@ -37,8 +37,8 @@ export interface JoinWorld {
   close(): Promise<void>;
 }
 
-export async function startJoinWorld(options: { engine?: ServerEngine; locale?: string; viewport?: { width: number; height: number } } = {}): Promise<JoinWorld> {
-  const store = await createServerStore(options.engine ?? 'sqlite', 'ruhui-join-');
+export async function startJoinWorld(options: { engine: ServerEngine; locale?: string; viewport?: { width: number; height: number } }): Promise<JoinWorld> {
+  const store = await createServerStore(options.engine, 'ruhui-join-');
   const server = await startServerProcess({ ...store.env, RUHUI_ADMIN_PASSWORD: ADMIN_PASSWORD, RUHUI_SECRET: SECRET });
   const setup = await setUpStall(server.url, ADMIN_PASSWORD);
   const browser = await launchBrowser({ serviceWorkers: 'block', locale: options.locale, viewport: options.viewport });

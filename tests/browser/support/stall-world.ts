@@ -35,8 +35,8 @@ export async function signInAtStall(page: Page, origin: string, setup: StallSetu
   return page;
 }
 
-/** The world on a fresh store of `engine` (the embedded one unless a test asks for PostgreSQL). */
-export async function startStallWorld(adminPassword: string, engine: ServerEngine = 'sqlite'): Promise<StallWorld> {
+/** The world on a fresh store of `engine`: each test says which (describeEachServerEngine for all of them). */
+export async function startStallWorld(adminPassword: string, engine: ServerEngine): Promise<StallWorld> {
   const store = await createServerStore(engine, 'ruhui-browser-');
   const server = await startServerProcess({ ...store.env, RUHUI_ADMIN_PASSWORD: adminPassword });
   const setup = await setUpStall(server.url, adminPassword);

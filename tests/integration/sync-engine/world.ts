@@ -59,7 +59,7 @@ export interface RemoteWorld {
 }
 
 /** Starts a server on a fresh store of `engine`, sets it up through the API, and puts a fault proxy in front. */
-export async function startWorld(engine: ServerEngine = 'sqlite'): Promise<RemoteWorld> {
+export async function startWorld(engine: ServerEngine): Promise<RemoteWorld> {
   const store = await createServerStore(engine, 'ruhui-sync-fault-');
   const dataDir = store.dataDir;
   const env = { ...store.env, RUHUI_ADMIN_PASSWORD: ADMIN_PASSWORD, RUHUI_LOG: 'warn' };
