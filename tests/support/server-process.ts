@@ -23,16 +23,23 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the server with `env` added to this process's environment; resolves once it listens. It runs
+ * Starts the server with `env` added to this process's environment; resolves once it listens.
+ * `options.nodeArgs` go to node after tsx and before the entry point (e.g. `--expose-gc`, an
+ * `--import` of a TypeScript probe);
+ * `options.ipc` opens an IPC channel to the child (`child.send`). It runs
  * on the embedded engine unless `env` names a DATABASE_URL: the test run's own DATABASE_URL points at
  * a database that tests share schema by schema, never a server process's to write in. To run a server
  * on PostgreSQL, give it a store of its own from `createServerStore` (server-store.ts).
  */
-export function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/server/main.ts')], {
+export function startServerProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  options: { nodeArgs?: string[]; ipc?: boolean } = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), path.join(root, 'src/server/main.ts')], {
     cwd: root,
     env: { ...process.env, PORT: '0', RUHUI_LOG: 'info', DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,17 +1,18 @@
 /**
  * The member roster as XLSX (GET /api/members.xlsx): one row per new member with the fields a
  * membership system needs, headed in the asked language, written by exceljs's streaming
- * WorkbookWriter as the members are read, so 100,000 of them never sit in memory. ID numbers and
+ * WorkbookWriter as the members are read, and only as fast as the zip and the client take them
+ * (`export/stream.ts`), so 100,000 of them never sit in memory. ID numbers and
  * phones are masked unless the admin asked for the full values; they are always text cells (an
  * 18-digit number would lose its last digits as a number cell). Every text cell goes through
  * `safeCell`, so nothing in it runs as a formula.
  */
-import { PassThrough, Readable, type Writable } from 'node:stream';
-import { once } from 'node:events';
+import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { t, type Lang } from '../../shared/i18n';
 import { maskId, maskPhone } from '../../shared/mask';
 import { safeCell } from '../export/safe-cell';
+import { xlsxRoom } from '../export/stream';
 import { describeError, log } from '../log';
 import type { RosterMember } from './query';
 
@@ -69,9 +70,8 @@ export function rosterFileName(from: string, to: string): string {
   return `ruhui-members-${from}_${to}.xlsx`;
 }
 
-async function room(out: Writable): Promise<void> {
-  if (out.writableNeedDrain) await once(out, 'drain');
-}
+/** Members committed between two waits for the workbook's streams to take more. */
+const BATCH = 200;
 
 /** The roster workbook, streamed: a bold frozen header row, column widths, date cells as yyyy-mm-dd. */
 export function rosterXlsx(members: AsyncIterable<RosterMember>, lang: Lang, full: boolean): ReadableStream<Uint8Array> {
@@ -88,9 +88,10 @@ export function rosterXlsx(members: AsyncIterable<RosterMember>, lang: Lang, ful
     sheet.getRow(1).font = { bold: true };
     sheet.getRow(1).commit();
     let n = 0;
+    // Leaving the loop early (the client went away) ends the reading of members too.
     for await (const member of members) {
       sheet.addRow(rosterCells(member, lang, full)).commit();
-      if (++n % 200 === 0) await room(out);
+      if (++n % BATCH === 0 && !(await xlsxRoom(sheet, out))) return;
     }
     sheet.commit();
     await book.commit();

@@ -2,15 +2,17 @@
  * The stats exports (GET /api/stats.csv and .xlsx): the same rows as GET /api/stats, one column per
  * group key asked for (names, not ids) and then the three counts, headed in the asked language
  * (DESIGN.md "CSV headers"). Both formats are written as the rows arrive from `streamStats`, so a
- * year of 356 stalls never sits in memory; a consumer that reads slowly slows the reading of rows.
+ * year of 356 stalls never sits in memory; a consumer that reads slowly slows the reading of rows
+ * (`export/stream.ts`: the CSV is pulled piece by piece by the response, the XLSX waits for the
+ * zip and the response to take its rows).
  */
-import { PassThrough, Readable, type Writable } from 'node:stream';
-import { once } from 'node:events';
-import { stringify } from 'csv-stringify';
+import { PassThrough, Readable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { t, type Lang, type MessageKey } from '../../shared/i18n';
 import type { StatsCounts, StatsGroupKey, StatsRow } from '../../shared/stats';
 import { safeCell } from '../export/safe-cell';
+import { pullStream, xlsxRoom } from '../export/stream';
 import { describeError, log } from '../log';
 
 /** One column of an export. */
@@ -55,26 +57,39 @@ function failed(error: unknown): Error {
   return error instanceof Error ? error : new Error('export failed');
 }
 
-/** Waits until `out` takes more: writers that ignore backpressure (exceljs) would otherwise buffer the whole file. */
-async function room(out: Writable): Promise<void> {
-  if (out.writableNeedDrain) await once(out, 'drain');
-}
+/** Rows per piece of CSV: one piece is written (and waited on) at a time. */
+const CSV_BATCH = 500;
 
 /**
  * CSV: UTF-8 with a BOM (so Excel and WPS read it as UTF-8), CRLF line ends, RFC 4180 quoting by
- * csv-stringify (a field with a comma, quote or line break is quoted, quotes doubled).
+ * csv-stringify (a field with a comma, quote or line break is quoted, quotes doubled). Written in
+ * pieces of CSV_BATCH rows, each read from `rows` only when the response has taken the one before.
  */
-export function statsCsv(rows: AsyncIterable<StatsRow>, group: StatsGroupKey[], lang: Lang): ReadableStream<Uint8Array> {
+export function statsCsv(rows: AsyncGenerator<StatsRow, unknown>, group: StatsGroupKey[], lang: Lang): ReadableStream<Uint8Array> {
   const columns = exportColumns(group, lang);
-  const csv = stringify({ bom: true, record_delimiter: 'windows', header: true, columns: columns.map((c) => c.header) });
-  const source = Readable.from(
-    (async function* () {
-      for await (const row of rows) yield columns.map((c) => c.cell(row));
-    })(),
-  );
-  source.on('error', (error) => csv.destroy(failed(error)));
-  return Readable.toWeb(source.pipe(csv)) as ReadableStream<Uint8Array>;
+  const options = { record_delimiter: 'windows' } as const;
+  async function* pieces() {
+    try {
+      yield stringify([], { ...options, bom: true, header: true, columns: columns.map((c) => c.header) });
+      let batch: (string | number | Date)[][] = [];
+      for await (const row of rows) {
+        batch.push(columns.map((c) => c.cell(row)));
+        if (batch.length === CSV_BATCH) {
+          yield stringify(batch, options);
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield stringify(batch, options);
+    } finally {
+      // Stopped early (the client went away): the reading of rows stops too.
+      await rows.return(undefined);
+    }
+  }
+  return pullStream(pieces(), failed);
 }
+
+/** Rows committed between two waits for the workbook's streams to take more. */
+const XLSX_BATCH = 200;
 
 /** No district, street or occupation: an empty cell rather than an empty string. */
 const blankAsEmpty = (v: string | number | Date) => (v === '' ? null : v);
@@ -93,11 +108,14 @@ export function statsXlsx(rows: AsyncGenerator<StatsRow, StatsCounts>, group: St
     sheet.columns = columns.map((c, i) => ({ header: c.header, key: String(i), width: c.width, ...(group[i] === 'day' ? { style: { numFmt: 'yyyy-mm-dd' } } : {}) }));
     sheet.getRow(1).font = { bold: true };
     sheet.getRow(1).commit();
-    let n = 0;
     let next = await rows.next();
-    while (!next.done) {
+    for (let n = 1; !next.done; n++) {
       sheet.addRow(columns.map((c) => blankAsEmpty(c.cell(next.value as StatsRow)))).commit();
-      if (++n % 500 === 0) await room(out);
+      if (n % XLSX_BATCH === 0 && !(await xlsxRoom(sheet, out))) {
+        // The client went away: stop reading rows, nobody takes the rest.
+        await rows.return({ enrolled: 0, existing: 0, consultations: 0 });
+        return;
+      }
       next = await rows.next();
     }
     if (group.length > 0) {
