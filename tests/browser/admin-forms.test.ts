@@ -130,4 +130,25 @@ describeEachServerEngine('admin forms in Chromium', (engine) => {
       }
     }
   });
+
+  it('a stall list that cannot be read says so with a retry, never stays on "loading", and shows the stalls once it can', async () => {
+    const text = (await page.evaluate(() => document.documentElement.lang)) === 'en' ? en : zh;
+    await page.getByRole('button', { name: text['admin.tab.orgs'], exact: true }).click();
+    let refused = 0;
+    await page.route('**/api/stalls*', async (route) => {
+      if (route.request().method() !== 'GET') return route.fallback();
+      refused++;
+      return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'down' } }) });
+    });
+    await page.getByRole('button', { name: text['admin.tab.stalls'], exact: true }).click();
+    const retry = page.getByRole('alert').getByRole('button', { name: text['admin.retry'] });
+    await retry.waitFor();
+    expect(refused).toBeGreaterThan(0);
+    expect(await page.getByText(text['admin.loading']).count()).toBe(0);
+    await page.unroute('**/api/stalls*');
+    await retry.click();
+    // The stall the test above added.
+    await page.locator('.admin-list').getByText('望京摊位').waitFor();
+    expect(await retry.count()).toBe(0);
+  });
 });

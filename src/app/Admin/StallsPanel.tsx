@@ -1,5 +1,4 @@
 /** Stalls of the admin's subtree from today on, with their join links, and adding one. */
-import { useCallback, useEffect, useState } from 'preact/hooks';
 import { createStallBodySchema, type OrgView, type StallView } from '../../shared/accounts';
 import { useLang } from '../i18n';
 import { linkClick } from '../use-route';
@@ -7,26 +6,15 @@ import type { AdminApi } from './admin-api';
 import { indented, treeOrder } from './org-tree';
 import { localToday } from '../../shared/local-time';
 import { Field } from '../Field';
-import { failureText } from '../http';
+import { AdminList, useAdminList } from './AdminList';
 import { useCreateForm } from './use-create-form';
 
 export function StallsPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
   const { t } = useLang();
-  const [stalls, setStalls] = useState<StallView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const orgName = new Map(orgs.map((o) => [o.id, o.name]));
+  const stalls = useAdminList<StallView>(api.stalls);
 
-  const load = useCallback(async () => {
-    try {
-      setStalls(await api.stalls());
-      setError(null);
-    } catch (e) {
-      setError(failureText(e, t));
-    }
-  }, [api, t]);
-  useEffect(() => void load(), [load]);
-
-  const create = useCreateForm(createStallBodySchema, api.createStall, load);
+  const create = useCreateForm(createStallBodySchema, api.createStall, stalls.reload);
   const onCreate = (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
@@ -44,38 +32,29 @@ export function StallsPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
     <div class="admin-panel">
       <section class="card" aria-labelledby="admin-stalls-list">
         <h3 id="admin-stalls-list">{t('admin.stalls.list')}</h3>
-        {stalls === null && error ? (
-          <div class="notice notice-error" role="alert">
-            <p>{error}</p>
-            <button type="button" class="secondary small" onClick={() => void load()}>
-              {t('admin.retry')}
-            </button>
-          </div>
-        ) : stalls === null ? (
-          <p class="muted">{t('admin.loading')}</p>
-        ) : stalls.length === 0 ? (
-          <p class="muted">{t('admin.stalls.none')}</p>
-        ) : (
-          <ul class="admin-list">
-            {stalls.map((s) => (
-              <li key={s.id} class="admin-list-item">
-                <div>
-                  <span class="admin-list-name">{s.name}</span>
-                  <span class="admin-list-meta">
-                    {s.date} · {orgName.get(s.orgId) ?? s.orgId}
-                    {s.location ? ` · ${s.location}` : ''}
-                  </span>
-                  <a class="admin-link" href={s.joinUrl} target="_blank" rel="noopener noreferrer">
-                    {t('admin.stalls.link')}
-                  </a>
-                  <a class="admin-link" href={`/stall/${s.id}/qr`} onClick={linkClick}>
-                    {t('qr.open')}
-                  </a>
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
+        <AdminList list={stalls} none="admin.stalls.none">
+          {(items) => (
+            <ul class="admin-list">
+              {items.map((s) => (
+                <li key={s.id} class="admin-list-item">
+                  <div>
+                    <span class="admin-list-name">{s.name}</span>
+                    <span class="admin-list-meta">
+                      {s.date} · {orgName.get(s.orgId) ?? s.orgId}
+                      {s.location ? ` · ${s.location}` : ''}
+                    </span>
+                    <a class="admin-link" href={s.joinUrl} target="_blank" rel="noopener noreferrer">
+                      {t('admin.stalls.link')}
+                    </a>
+                    <a class="admin-link" href={`/stall/${s.id}/qr`} onClick={linkClick}>
+                      {t('qr.open')}
+                    </a>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </AdminList>
       </section>
 
       <section class="card" aria-labelledby="admin-stalls-add">
