@@ -4,7 +4,7 @@
  * caller's scope. An org's materialized path (its ancestors' ids) is fixed when it is created.
  */
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { PARENT_LEVEL, orgCodeSchema, textSchema, type ChildLevel, type OrgView } from '../../shared/accounts';
 import { t, type Lang } from '../../shared/i18n';
 import { audit } from '../audit';
@@ -22,6 +22,21 @@ export function orgView(org: Pick<OrgsTable, 'id' | 'parent_id' | 'name' | 'leve
 const codeTaken = () => new ApiError(409, 'org_code_taken', 'accounts.org_code_taken');
 
 /** Creates a district or street under `parentId` (which must be in the caller's scope and one level up). */
+/** A new org under `parent` (its path extends the parent's). */
+function childOrg(parent: { id: string; path: string }, o: { name: string; level: ChildLevel; code: string }, createdAt: string): OrgsTable {
+  const id = crypto.randomUUID();
+  return { id, parent_id: parent.id, name: o.name, level: o.level, code: o.code, path: `${parent.path}${id}/`, created_at: createdAt };
+}
+
+/**
+ * Inserts `row` unless its code is taken; false if it is. The unique code decides a race between two
+ * admins (or an admin and an import), not a check before the insert.
+ */
+async function insertOrg(trx: Transaction<Database>, row: OrgsTable): Promise<boolean> {
+  const inserted = await trx.insertInto('orgs').values(row).onConflict((oc) => oc.column('code').doNothing()).returning('id').executeTakeFirst();
+  return inserted !== undefined;
+}
+
 export async function createOrg(
   db: Kysely<Database>,
   user: AuthUser,
@@ -29,25 +44,9 @@ export async function createOrg(
 ): Promise<OrgView> {
   const parent = await requireOrgInScope(db, user, input.parentId);
   if (parent.level !== PARENT_LEVEL[input.level]) throw badRequest('accounts.org_nesting', 'org_nesting');
-  const id = crypto.randomUUID();
-  const row: OrgsTable = {
-    id,
-    parent_id: parent.id,
-    name: input.name,
-    level: input.level,
-    code: input.code,
-    path: `${parent.path}${id}/`,
-    created_at: new Date().toISOString(),
-  };
+  const row = childOrg(parent, input, new Date().toISOString());
   return db.transaction().execute(async (trx) => {
-    // The unique code decides a race between two admins, not a check before the insert.
-    const inserted = await trx
-      .insertInto('orgs')
-      .values(row)
-      .onConflict((oc) => oc.column('code').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) throw codeTaken();
+    if (!(await insertOrg(trx, row))) throw codeTaken();
     await audit(trx, { userId: user.id, action: 'org.create', target: `org:${input.code}` });
     return orgView(row);
   });
@@ -161,17 +160,8 @@ export async function importOrgs(
           else fail(row.line, t(lang, 'import.conflict', { code: row.code }));
           continue;
         }
-        const id = crypto.randomUUID();
-        const org: OrgsTable = {
-          id, parent_id: parent.id, name: row.name, level: row.level, code: row.code, path: `${parent.path}${id}/`, created_at: now,
-        };
-        const inserted = await trx
-          .insertInto('orgs')
-          .values(org)
-          .onConflict((oc) => oc.column('code').doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (!inserted) {
+        const org = childOrg(parent, row, now);
+        if (!(await insertOrg(trx, org))) {
           // Created by someone else since we looked: report it rather than guess.
           fail(row.line, t(lang, 'import.conflict', { code: row.code }));
           continue;
