@@ -67,6 +67,12 @@ export function compareRows(a: StatsRow, b: StatsRow): number {
   );
 }
 
+const addTo = (totals: StatsCounts, row: StatsCounts) => {
+  totals.enrolled += row.enrolled;
+  totals.existing += row.existing;
+  totals.consultations += row.consultations;
+};
+
 /** Org names by id, shared across the queries of one answer (a streamed export asks once per day). */
 export type OrgNames = Map<string, OrgName>;
 
@@ -102,35 +108,43 @@ async function aggregate(db: Kysely<Database>, user: Pick<AuthUser, 'orgPath'>, 
     }
   }
 
-  // Several stalls make one district or street row: add them up by the row's keys.
+  // Several stalls make one district or street row: add them up by the row's keys. Each row gets
+  // its keys one by one in the same order, so all rows of an answer share one shape: a year of
+  // rows built by spreading and merging key objects left the heap full of promoted garbage.
+  const [byDay, byDistrict, byStreet, byStall] = [by.has('day'), by.has('district'), by.has('street'), by.has('stall')];
+  const [byOccupation, byChannel] = [by.has('occupation'), by.has('channel')];
   const rows = new Map<string, StatsRow>();
   for (const r of summed) {
-    const keys: Omit<StatsRow, keyof StatsCounts> = {};
-    if (by.has('day') && r.day !== undefined) keys.day = r.day;
+    const row = {} as StatsRow;
+    if (byDay && r.day !== undefined) row.day = r.day;
     if (byPlace && r.org_path !== undefined) {
       const { district, street } = placeOf(r.org_path, orgs);
-      if (by.has('district')) Object.assign(keys, { districtId: district?.id ?? null, district: district?.name ?? null });
-      if (by.has('street')) Object.assign(keys, { streetId: street?.id ?? null, street: street?.name ?? null });
-      if (by.has('stall') && r.stall_id !== undefined && r.stall_name !== undefined) Object.assign(keys, { stallId: r.stall_id, stall: r.stall_name });
+      if (byDistrict) {
+        row.districtId = district?.id ?? null;
+        row.district = district?.name ?? null;
+      }
+      if (byStreet) {
+        row.streetId = street?.id ?? null;
+        row.street = street?.name ?? null;
+      }
+      if (byStall && r.stall_id !== undefined && r.stall_name !== undefined) {
+        row.stallId = r.stall_id;
+        row.stall = r.stall_name;
+      }
     }
-    if (by.has('occupation') && r.occupation !== undefined) keys.occupation = isOccupation(r.occupation) ? r.occupation : null;
-    if (by.has('channel') && r.channel !== undefined && isChannel(r.channel)) keys.channel = r.channel;
+    if (byOccupation && r.occupation !== undefined) row.occupation = isOccupation(r.occupation) ? r.occupation : null;
+    if (byChannel && r.channel !== undefined && isChannel(r.channel)) row.channel = r.channel;
+    row.enrolled = Number(r.enrolled ?? 0);
+    row.existing = Number(r.existing ?? 0);
+    row.consultations = Number(r.consultations ?? 0);
 
-    const id = JSON.stringify(keys);
-    const row = rows.get(id) ?? { ...keys, enrolled: 0, existing: 0, consultations: 0 };
-    row.enrolled += Number(r.enrolled ?? 0);
-    row.existing += Number(r.existing ?? 0);
-    row.consultations += Number(r.consultations ?? 0);
-    rows.set(id, row);
+    const id = JSON.stringify([row.day, row.districtId, row.streetId, row.stallId, row.occupation, row.channel]);
+    const had = rows.get(id);
+    if (had) addTo(had, row);
+    else rows.set(id, row);
   }
   return [...rows.values()].sort(compareRows);
 }
-
-const addTo = (totals: StatsCounts, row: StatsCounts) => {
-  totals.enrolled += row.enrolled;
-  totals.existing += row.existing;
-  totals.consultations += row.consultations;
-};
 
 /** The rows of the caller's org subtree, and their totals. With no group keys: one row, the totals. */
 export async function readStats(db: Kysely<Database>, user: Pick<AuthUser, 'orgPath'>, query: StatsQuery): Promise<StatsResponse> {
