@@ -7,7 +7,7 @@ import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { runBackgroundSync, SYNC_TAG } from '../src/offline/sync-background';
-import { isToWorkerMessage } from '../src/shared/sw-messages';
+import { toWorkerMessage } from '../src/shared/sw-messages';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 /** Background Sync's event (Chromium only; not in TypeScript's lib). */
@@ -29,8 +29,9 @@ registerRoute(
 );
 
 self.addEventListener('message', (event) => {
-  if (!isToWorkerMessage(event.data)) return;
-  switch (event.data.type) {
+  const parsed = toWorkerMessage.safeParse(event.data);
+  if (!parsed.success) return;
+  switch (parsed.data.type) {
     case 'skip-waiting':
       void self.skipWaiting();
       break;

@@ -1,12 +1,11 @@
 /**
  * One POST /api/sync, classified for the engine: answered (with results checked against the shared
- * schema, by the hand check that keeps zod out of the worker), sign in again (401), retry later (network, timeout, 408, 429, 5xx, an answer that is not
+ * schema), sign in again (401), retry later (network, timeout, 408, 429, 5xx, an answer that is not
  * ours, such as a captive portal's page), batch too large (413), or a client bug (any other 4xx).
  * The token is passed per call: records are never tied to a token.
  */
 import type { RecordT } from '../shared/records';
-import { checkSyncResponse } from '../shared/sync-response-check';
-import type { SyncResponse } from '../shared/sync-response';
+import { syncResponseSchema, type SyncResponse } from '../shared/sync-response';
 import { parseRetryAfter } from './sync-backoff';
 
 /** Time and timers, injectable so tests drive them. */
@@ -132,9 +131,9 @@ export async function sendBatch(req: SendRequest): Promise<SendOutcome> {
         if (timedOut) return { kind: 'retry', cause: 'timeout', message: `no complete answer within ${req.timeoutMs} ms` };
         return { kind: 'retry', cause: 'bad-response', status, message: `unreadable answer: ${describe(error)}` };
       }
-      const answer = checkSyncResponse(body);
-      if (!answer) return { kind: 'retry', cause: 'bad-response', status, message: 'the answer is not a sync response' };
-      return { kind: 'ok', response: answer };
+      const parsed = syncResponseSchema.safeParse(body);
+      if (!parsed.success) return { kind: 'retry', cause: 'bad-response', status, message: 'the answer is not a sync response' };
+      return { kind: 'ok', response: parsed.data };
     }
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), req.clock.now());
     const { code, message } = await errorBody(response);
