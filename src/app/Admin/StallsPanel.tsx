@@ -3,11 +3,11 @@ import { createStallBodySchema, type OrgView, type StallView } from '../../share
 import { useLang } from '../i18n';
 import { linkClick } from '../use-route';
 import type { AdminApi } from './admin-api';
-import { indented, treeOrder } from './org-tree';
 import { localToday } from '../../shared/local-time';
 import { Field } from '../Field';
 import { AdminList, useAdminList } from './AdminList';
 import { useCreateForm } from './use-create-form';
+import { OrgSelect } from './OrgSelect';
 
 export function StallsPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
   const { t } = useLang();
@@ -63,17 +63,7 @@ export function StallsPanel({ api, orgs }: { api: AdminApi; orgs: OrgView[] }) {
           <Field id="admin-stall-name" label={t('admin.stalls.name')} error={create.error('name')}>
             {(w) => <input {...w} name="name" type="text" autoComplete="off" />}
           </Field>
-          <Field id="admin-stall-org" label={t('admin.stalls.org')} error={create.error('orgId')}>
-            {(w) => (
-              <select {...w} name="orgId">
-                {treeOrder(orgs).map((r) => (
-                  <option key={r.org.id} value={r.org.id}>
-                    {indented(r)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <OrgSelect id="admin-stall-org" label={t('admin.stalls.org')} error={create.error('orgId')} orgs={orgs} />
           <Field id="admin-stall-date" label={t('admin.stalls.date')} error={create.error('date')}>
             {(w) => <input {...w} name="date" type="date" defaultValue={localToday()} />}
           </Field>

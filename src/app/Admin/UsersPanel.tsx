@@ -1,38 +1,28 @@
 /** Users of the admin's subtree: add one, sign one out everywhere (a lost phone), and run an account (UserAccount). */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ROLES, createUserBodySchema, type OrgView, type Role, type UserListItem } from '../../shared/accounts';
 import type { MessageKey } from '../../shared/i18n';
 import { Field } from '../Field';
 import { failureText } from '../http';
 import { useLang } from '../i18n';
 import type { AdminApi } from './admin-api';
-import { indented, treeOrder } from './org-tree';
 import { useCreateForm } from './use-create-form';
+import { AdminList, useAdminList } from './AdminList';
 import { UserAccount } from './UserAccount';
+import { OrgSelect } from './OrgSelect';
 
 const ROLE_LABEL: Record<Role, MessageKey> = { staff: 'admin.role.staff', supervisor: 'admin.role.supervisor', admin: 'admin.role.admin' };
 
 export function UsersPanel({ api, orgs, selfId }: { api: AdminApi; orgs: OrgView[]; selfId: string }) {
   const { t } = useLang();
-  const [users, setUsers] = useState<UserListItem[] | null>(null);
+  const users = useAdminList<UserListItem>(api.users);
+  const load = users.reload;
   const [error, setError] = useState<string | null>(null);
-  /** The list could not be read: shown with a retry, never left on "loading". */
-  const [listError, setListError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   /** The user whose account is open for managing. */
   const [managing, setManaging] = useState<string | null>(null);
   const orgName = new Map(orgs.map((o) => [o.id, o.name]));
-
-  const load = useCallback(async () => {
-    try {
-      setUsers(await api.users());
-      setListError(null);
-    } catch (e) {
-      setListError(failureText(e, t));
-    }
-  }, [api, t]);
-  useEffect(() => void load(), [load]);
 
   const run = async (work: () => Promise<string>) => {
     setBusy(true);
@@ -73,52 +63,43 @@ export function UsersPanel({ api, orgs, selfId }: { api: AdminApi; orgs: OrgView
       <div role="status">{notice && <p class="notice notice-ok">{notice}</p>}</div>
       <section class="card" aria-labelledby="admin-users-list">
         <h3 id="admin-users-list">{t('admin.users.list')}</h3>
-        {users === null && listError ? (
-          <div class="notice notice-error" role="alert">
-            <p>{listError}</p>
-            <button type="button" class="secondary small" onClick={() => void load()}>
-              {t('admin.retry')}
-            </button>
-          </div>
-        ) : users === null ? (
-          <p class="muted">{t('admin.loading')}</p>
-        ) : users.length === 0 ? (
-          <p class="muted">{t('admin.users.none')}</p>
-        ) : (
-          <ul class="admin-list">
-            {users.map((u) => (
-              <li key={u.id} class="admin-user">
-                <div class="admin-list-item">
-                  <div>
-                    <span class="admin-list-name">
-                      {u.username}
-                      {u.disabled && <span class="state-tag">{t('admin.users.stateDisabled')}</span>}
-                      {u.mustChangePassword && <span class="state-tag">{t('admin.users.stateMustChange')}</span>}
-                    </span>
-                    <span class="admin-list-meta">
-                      {t(ROLE_LABEL[u.role])} · {orgName.get(u.orgId) ?? u.orgId}
-                    </span>
+        <AdminList list={users} none="admin.users.none">
+          {(list) => (
+            <ul class="admin-list">
+              {list.map((u) => (
+                <li key={u.id} class="admin-user">
+                  <div class="admin-list-item">
+                    <div>
+                      <span class="admin-list-name">
+                        {u.username}
+                        {u.disabled && <span class="state-tag">{t('admin.users.stateDisabled')}</span>}
+                        {u.mustChangePassword && <span class="state-tag">{t('admin.users.stateMustChange')}</span>}
+                      </span>
+                      <span class="admin-list-meta">
+                        {t(ROLE_LABEL[u.role])} · {orgName.get(u.orgId) ?? u.orgId}
+                      </span>
+                    </div>
+                    <div class="admin-user-actions">
+                      <button
+                        type="button"
+                        class="secondary small"
+                        aria-expanded={managing === u.id}
+                        aria-label={t('admin.users.manageOf', { username: u.username })}
+                        onClick={() => setManaging(managing === u.id ? null : u.id)}
+                      >
+                        {t('admin.users.manage')}
+                      </button>
+                      <button type="button" class="secondary small" disabled={busy} onClick={() => onRevoke(u)}>
+                        {t('admin.users.revoke')}
+                      </button>
+                    </div>
                   </div>
-                  <div class="admin-user-actions">
-                    <button
-                      type="button"
-                      class="secondary small"
-                      aria-expanded={managing === u.id}
-                      aria-label={t('admin.users.manageOf', { username: u.username })}
-                      onClick={() => setManaging(managing === u.id ? null : u.id)}
-                    >
-                      {t('admin.users.manage')}
-                    </button>
-                    <button type="button" class="secondary small" disabled={busy} onClick={() => onRevoke(u)}>
-                      {t('admin.users.revoke')}
-                    </button>
-                  </div>
-                </div>
-                {managing === u.id && <UserAccount api={api} user={u} self={u.id === selfId} onChanged={() => void load()} />}
-              </li>
-            ))}
-          </ul>
-        )}
+                  {managing === u.id && <UserAccount api={api} user={u} self={u.id === selfId} onChanged={() => void load()} />}
+                </li>
+              ))}
+            </ul>
+          )}
+        </AdminList>
       </section>
 
       <section class="card" aria-labelledby="admin-users-add">
@@ -141,17 +122,7 @@ export function UsersPanel({ api, orgs, selfId }: { api: AdminApi; orgs: OrgView
               </select>
             )}
           </Field>
-          <Field id="admin-user-org" label={t('admin.users.org')} error={create.error('orgId')}>
-            {(w) => (
-              <select {...w} name="orgId">
-                {treeOrder(orgs).map((r) => (
-                  <option key={r.org.id} value={r.org.id}>
-                    {indented(r)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <OrgSelect id="admin-user-org" label={t('admin.users.org')} error={create.error('orgId')} orgs={orgs} />
           <div role="alert">{create.problem && <p class="notice notice-error">{create.problem}</p>}</div>
           <div role="status">{create.saved && <p class="notice notice-ok">{t('admin.saved')}</p>}</div>
           <button type="submit" disabled={create.busy}>
