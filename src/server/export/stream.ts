@@ -81,7 +81,7 @@ function sheetSinks(sheet: unknown): Sink[] {
 }
 
 /**
- * Bytes of sheet XML let wait before the zip's deflate, at most: enough that building rows and
+ * At most this many bytes of sheet XML wait before the zip's deflate: enough that building rows and
  * compressing them overlap, little enough that a year of rows never piles up.
  */
 const SHEET_BUDGET = 1 << 20;
