@@ -7,6 +7,8 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './storage/schema';
+import { coversWholeTree, subtreePattern } from './auth/scope';
+import type { AuthUser } from './http/env';
 
 /** Every action the log knows. Add new ones here, so the list of what is audited stays in one place. */
 export type AuditAction =
@@ -71,4 +73,34 @@ export async function audit(db: Kysely<Database>, entry: AuditInput): Promise<vo
  */
 export function pseudonym(key: Buffer, value: string): string {
   return crypto.createHmac('sha256', key).update(value).digest('hex').slice(0, 32);
+}
+
+/** What one read of the log asks for: a time range, optional user and action, and where the last page ended. */
+export interface AuditRead {
+  from: Date;
+  before: Date;
+  userId?: string | undefined;
+  action?: string | undefined;
+  /** The last entry of the previous page: `[at, id]`. */
+  after: readonly [string, string] | null;
+  limit: number;
+}
+
+/** Entries `admin` may see (their subtree's users; the root sees all), newest first, then by id. */
+export async function auditEntries(db: Kysely<Database>, admin: AuthUser, read: AuditRead) {
+  let query = db
+    .selectFrom('audit')
+    .leftJoin('users', 'users.id', 'audit.user_id')
+    .leftJoin('orgs', 'orgs.id', 'users.org_id')
+    .select(['audit.id', 'audit.at', 'audit.user_id', 'audit.action', 'audit.target'])
+    .where('audit.at', '>=', read.from.toISOString())
+    .where('audit.at', '<', read.before.toISOString());
+  if (!coversWholeTree(admin)) query = query.where('orgs.path', 'like', subtreePattern(admin));
+  if (read.userId) query = query.where('audit.user_id', '=', read.userId);
+  if (read.action) query = query.where('audit.action', '=', read.action);
+  if (read.after) {
+    const [at, id] = read.after;
+    query = query.where((eb) => eb.or([eb('audit.at', '<', at), eb.and([eb('audit.at', '=', at), eb('audit.id', '>', id)])]));
+  }
+  return query.orderBy('audit.at', 'desc').orderBy('audit.id').limit(read.limit).execute();
 }

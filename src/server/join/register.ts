@@ -7,9 +7,11 @@
  * clock is not the union's), its device time kept beside it.
  */
 import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { RecordT, SelfRegistration } from '../../shared/records';
 import type { Keys } from '../secrets';
 import type { Storage } from '../storage/open';
+import type { Database } from '../storage/schema';
 import { recordFingerprint } from '../sync/fingerprint';
 import { toRow } from '../sync/ingest';
 import { IV_BYTES } from '../sync/person';
@@ -72,4 +74,14 @@ export function receiptCode(recordId: string): string {
   let code = '';
   for (let i = 5; i >= 0; i--) code += DIGITS[(bits >>> (i * 5)) & 31];
   return code;
+}
+
+/** The stall a join link names, with its union's name; undefined when the stall is gone. */
+export async function stallWithUnion(db: Kysely<Database>, stallId: string) {
+  return db
+    .selectFrom('stalls')
+    .innerJoin('orgs', 'orgs.id', 'stalls.org_id')
+    .select(['stalls.id', 'stalls.name', 'stalls.org_id', 'stalls.date', 'stalls.location', 'orgs.name as org_name'])
+    .where('stalls.id', '=', stallId)
+    .executeTakeFirst();
 }

@@ -1,5 +1,5 @@
 /**
- * The org tree: creating one org and importing many from CSV. Both keep the same rules: a district
+ * The org tree: reading a subtree, creating one org and importing many from CSV. Both keep the same rules: a district
  * sits under the city and a street under a district, codes are unique, and the parent is inside the
  * caller's scope. An org's materialized path (its ancestors' ids) is fixed when it is created.
  */
@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { PARENT_LEVEL, orgCodeSchema, textSchema, type ChildLevel, type OrgView } from '../../shared/accounts';
 import { t, type Lang } from '../../shared/i18n';
 import { audit } from '../audit';
-import { pathInScope, requireOrgInScope } from '../auth/scope';
+import { pathInScope, requireOrgInScope, subtreePattern } from '../auth/scope';
 import { ApiError, badRequest } from '../http/errors';
 import type { AuthUser } from '../http/env';
 import type { Database, OrgsTable } from '../storage/schema';
@@ -184,4 +184,20 @@ export async function importOrgs(
     });
     return { created, skipped, errors };
   });
+}
+
+/** The orgs of `user`'s subtree (their own org first in code order), as the API shows them. */
+export async function orgsInScope(db: Kysely<Database>, user: AuthUser): Promise<OrgView[]> {
+  const orgs = await db
+    .selectFrom('orgs')
+    .select(['id', 'parent_id', 'name', 'level', 'code'])
+    .where('path', 'like', subtreePattern(user))
+    .orderBy('code')
+    .execute();
+  return orgs.map(orgView);
+}
+
+/** One org by id (a signed-in user's own: it exists, the foreign key says so). */
+export async function orgById(db: Kysely<Database>, id: string): Promise<OrgView> {
+  return orgView(await db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 }

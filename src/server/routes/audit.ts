@@ -3,8 +3,8 @@ import { z } from 'zod/mini';
 import type { AuditEntry } from '../../shared/accounts';
 import { AUDIT_PAGE_DEFAULT, auditQuerySchema, type AuditPage } from '../../shared/paging';
 import type { AppDeps } from '../deps';
+import { auditEntries } from '../audit';
 import { currentUser, requireRole } from '../auth/middleware';
-import { coversWholeTree, subtreePattern } from '../auth/scope';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import type { AppEnv } from '../http/env';
 import { readQuery } from '../http/validate';
@@ -28,22 +28,15 @@ export function auditRoutes({ storage, config }: AppDeps): Hono<AppEnv> {
     const limit = q.limit ?? AUDIT_PAGE_DEFAULT;
     const to = q.to ?? (q.from && q.from > today(config.timeZone) ? q.from : today(config.timeZone));
     const from = q.from ?? addDays(to, -6);
-    let query = db
-      .selectFrom('audit')
-      .leftJoin('users', 'users.id', 'audit.user_id')
-      .leftJoin('orgs', 'orgs.id', 'users.org_id')
-      .select(['audit.id', 'audit.at', 'audit.user_id', 'audit.action', 'audit.target'])
-      .where('audit.at', '>=', dayStart(from, config.timeZone).toISOString())
-      .where('audit.at', '<', dayStart(addDays(to, 1), config.timeZone).toISOString());
-    if (!coversWholeTree(user)) query = query.where('orgs.path', 'like', subtreePattern(user));
-    if (q.userId) query = query.where('audit.user_id', '=', q.userId);
-    if (q.action) query = query.where('audit.action', '=', q.action);
-    if (after) {
-      const [at, id] = after;
-      query = query.where((eb) => eb.or([eb('audit.at', '<', at), eb.and([eb('audit.at', '=', at), eb('audit.id', '>', id)])]));
-    }
     // One row more than the page: whether there is more is known, not guessed from a full page.
-    const rows = await query.orderBy('audit.at', 'desc').orderBy('audit.id').limit(limit + 1).execute();
+    const rows = await auditEntries(db, user, {
+      from: dayStart(from, config.timeZone),
+      before: dayStart(addDays(to, 1), config.timeZone),
+      userId: q.userId,
+      action: q.action,
+      after,
+      limit: limit + 1,
+    });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const hasMore = rows.length > limit && last !== undefined;

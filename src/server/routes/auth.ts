@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { loginBodySchema, normalizeUsername, type LoginResponse } from '../../shared/accounts';
 import type { AppDeps } from '../deps';
+import { userForSignIn } from '../accounts/service';
 import { audit, pseudonym } from '../audit';
 import { currentUser, requireSignedIn } from '../auth/middleware';
 import { dummyPasswordHash, verifyPassword } from '../auth/passwords';
@@ -31,11 +32,7 @@ export function authRoutes({ storage, keys, config }: AppDeps): Hono<AppEnv> {
       const cookieName = deviceCookieName(keys.deviceCookie, username);
       const device = verifyDeviceCookie(keys.deviceCookie, username, readCookie(c.req.header('cookie'), cookieName));
       const start = await beginAttempt(db, keys.pseudonym, { username, address, ...(device ? { device } : {}) });
-      const user = await db
-        .selectFrom('users')
-        .select(['id', 'username', 'role', 'org_id', 'password_hash', 'disabled_at', 'password_reset_at'])
-        .where('username', '=', username)
-        .executeTakeFirst();
+      const user = await userForSignIn(db, username);
       // Refused before any password check. Not audited per request (a flood would fill the log): the
       // failure that started the lock was.
       if (!start.ok) {

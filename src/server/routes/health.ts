@@ -8,7 +8,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/env';
-import { migrations, unknownMigrations } from '../storage/migrations';
+import { appliedMigrations, migrations, storeAnswers, unknownMigrations } from '../storage/migrations';
 import type { Storage } from '../storage/open';
 import { VERSION } from '../version';
 
@@ -22,7 +22,7 @@ export interface Readiness {
 export async function readiness(storage: Storage): Promise<Readiness> {
   let applied: string[];
   try {
-    applied = (await storage.db.selectFrom('schema_migrations').select('name').execute()).map((r) => r.name);
+    applied = await appliedMigrations(storage.db);
   } catch {
     return { store: 'unreachable', migrations: 'unknown' };
   }
@@ -35,7 +35,7 @@ export function healthRoutes(storage: Storage): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .get('/health', async (c) => {
       try {
-        await storage.db.selectFrom('schema_migrations').select('name').limit(1).execute();
+        await storeAnswers(storage.db);
       } catch {
         return c.json({ ok: false, db: storage.engine, version: VERSION }, 503);
       }

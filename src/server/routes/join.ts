@@ -23,7 +23,7 @@ import { ApiError } from '../http/errors';
 import { requireJoinToken } from '../http/join-token';
 import { readJson } from '../http/validate';
 import { DEFAULT_JOIN_LIMITS, countJoinRequest, type JoinLimits } from '../join/rate-limit';
-import { receiptCode, registerSelf } from '../join/register';
+import { receiptCode, registerSelf, stallWithUnion } from '../join/register';
 import { log } from '../log';
 import { inWindow, joinWindow } from '../sync/window';
 
@@ -39,12 +39,7 @@ export function joinRoutes(deps: AppDeps & { joinLimits?: Partial<JoinLimits> })
 
   const stallOf = async (c: Context<AppEnv>) => {
     const token = requireJoinToken(keys.joinToken, c.req.param('token') ?? '');
-    const stall = await storage.db
-      .selectFrom('stalls')
-      .innerJoin('orgs', 'orgs.id', 'stalls.org_id')
-      .select(['stalls.id', 'stalls.name', 'stalls.org_id', 'stalls.date', 'stalls.location', 'orgs.name as org_name'])
-      .where('stalls.id', '=', token.stallId)
-      .executeTakeFirst();
+    const stall = await stallWithUnion(storage.db, token.stallId);
     // A genuine token of a stall that is gone: as unknown as a forged one.
     if (!stall) throw new ApiError(404, 'join_unknown', 'join.unknown');
     return { token, stall };

@@ -3,11 +3,10 @@ import type { Context } from 'hono';
 import { createOrgBodySchema } from '../../shared/accounts';
 import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth/middleware';
-import { subtreePattern } from '../auth/scope';
 import type { AppEnv } from '../http/env';
 import { ApiError, badRequest } from '../http/errors';
 import { readJson } from '../http/validate';
-import { importOrgs, orgView, createOrg } from '../orgs/service';
+import { createOrg, importOrgs, orgsInScope } from '../orgs/service';
 
 const CSV_TYPE = /^(text\/csv|text\/plain)\s*(;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([\w-]+)"?/i;
@@ -40,16 +39,7 @@ async function readCsvText(c: Context<AppEnv>): Promise<string> {
 export function orgRoutes({ storage }: AppDeps): Hono<AppEnv> {
   const db = storage.db;
   return new Hono<AppEnv>()
-    .get('/orgs', requireRole(), async (c) => {
-      const user = currentUser(c);
-      const orgs = await db
-        .selectFrom('orgs')
-        .select(['id', 'parent_id', 'name', 'level', 'code'])
-        .where('path', 'like', subtreePattern(user))
-        .orderBy('code')
-        .execute();
-      return c.json(orgs.map(orgView));
-    })
+    .get('/orgs', requireRole(), async (c) => c.json(await orgsInScope(db, currentUser(c))))
     .post('/orgs', requireRole('admin'), async (c) => {
       const user = currentUser(c);
       const body = await readJson(c, createOrgBodySchema);

@@ -3,7 +3,6 @@
  * configured time zone, read from the daily counters (a few rows, never the records).
  */
 import { Hono } from 'hono';
-import { sql } from 'kysely';
 import { z } from 'zod/mini';
 import type { StallToday } from '../../shared/stall-today';
 import { currentUser, requireRole } from '../auth/middleware';
@@ -11,6 +10,7 @@ import { requireStallInScope } from '../auth/scope';
 import type { AppDeps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { ApiError } from '../http/errors';
+import { stallToday } from '../stalls/service';
 import { today } from '../time';
 
 const stallIdSchema = z.uuid();
@@ -22,28 +22,7 @@ export function stallTodayRoutes(deps: AppDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     if (!stallIdSchema.safeParse(id).success) throw new ApiError(404, 'unknown_stall', { zh: '摊位不存在', en: 'No such stall' });
     await requireStallInScope(db, user, id);
-    const day = today(deps.config.timeZone);
-    const rows = await db
-      .selectFrom('daily_counts')
-      .select([
-        'channel',
-        sql<number | string>`sum(enrolled)`.as('enrolled'),
-        sql<number | string>`sum(existing)`.as('existing'),
-        sql<number | string>`sum(consultations)`.as('consultations'),
-      ])
-      .where('stall_id', '=', id)
-      .where('day', '=', day)
-      .groupBy('channel')
-      .execute();
-    const body: StallToday = { stallId: id, day, enrolled: 0, existing: 0, consultations: 0, self: 0 };
-    for (const r of rows) {
-      if (r.channel === 'self') body.self += Number(r.enrolled) + Number(r.existing);
-      else {
-        body.enrolled += Number(r.enrolled);
-        body.existing += Number(r.existing);
-      }
-      body.consultations += Number(r.consultations);
-    }
+    const body: StallToday = await stallToday(db, id, today(deps.config.timeZone));
     return c.json(body);
   });
 }

@@ -4,8 +4,9 @@
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { StallView } from '../../shared/accounts';
+import type { StallToday } from '../../shared/stall-today';
 import { audit } from '../audit';
 import { subtreePattern } from '../auth/scope';
 import type { AppDeps } from '../deps';
@@ -133,4 +134,30 @@ export async function createStall(
     await audit(trx, { userId: user.id, action: 'stall.create', target: `stall:${stall.id}` });
   });
   return stall;
+}
+
+/** A stall's counts for `day` from the daily counters (a few rows, never the records): staff-entered apart from self-registrations. */
+export async function stallToday(db: Kysely<Database>, stallId: string, day: string): Promise<StallToday> {
+  const rows = await db
+    .selectFrom('daily_counts')
+    .select([
+      'channel',
+      sql<number | string>`sum(enrolled)`.as('enrolled'),
+      sql<number | string>`sum(existing)`.as('existing'),
+      sql<number | string>`sum(consultations)`.as('consultations'),
+    ])
+    .where('stall_id', '=', stallId)
+    .where('day', '=', day)
+    .groupBy('channel')
+    .execute();
+  const body: StallToday = { stallId, day, enrolled: 0, existing: 0, consultations: 0, self: 0 };
+  for (const r of rows) {
+    if (r.channel === 'self') body.self += Number(r.enrolled) + Number(r.existing);
+    else {
+      body.enrolled += Number(r.enrolled);
+      body.existing += Number(r.existing);
+    }
+    body.consultations += Number(r.consultations);
+  }
+  return body;
 }

@@ -206,6 +206,16 @@ export class StoreNewerError extends Error {
   }
 }
 
+/** The names of the migrations this store has applied. */
+export async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+  return (await db.selectFrom('schema_migrations').select('name').execute()).map((r) => r.name);
+}
+
+/** Throws unless the store answers a query (the cheapest one that touches a table). */
+export async function storeAnswers(db: Kysely<Database>): Promise<void> {
+  await db.selectFrom('schema_migrations').select('name').limit(1).execute();
+}
+
 /** The names in `applied` that this version does not know (a newer version applied them). */
 export function unknownMigrations(applied: Iterable<string>): string[] {
   const known = new Set(migrations.map((m) => m.name));
