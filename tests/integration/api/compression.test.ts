@@ -1,12 +1,12 @@
 import zlib from 'node:zlib';
 import { Hono } from 'hono';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../../src/server/deps';
 import { compressApi, COMPRESS_MIN_BYTES } from '../../../src/server/http/compress';
 import { syncResponseSchema } from '../../../src/shared/records';
 import { consultation, enrollment, syncBody, syncInit } from '../../support/records';
-import { describeEachEngine, startTestApp, type TestApp } from '../support/engines';
-import { DAY, seedWorld, statuses, storeCounts, type World } from '../sync/helpers';
+import { describeEachEngine, type TestApp } from '../support/engines';
+import { DAY, seedWorld, eachTestOnSeededWorld, statuses, storeCounts, type World } from '../sync/helpers';
 
 const at = `${DAY}T12:30:00+08:00`;
 const gzip = (text: string) => new Uint8Array(zlib.gzipSync(Buffer.from(text)));
@@ -66,11 +66,7 @@ describe('API answers: compressed when worth it', () => {
 describeEachEngine('POST /api/sync with a gzip body', (engine) => {
   let t: TestApp;
   let w: World;
-  beforeEach(async () => {
-    t = await startTestApp(engine);
-    w = await seedWorld(t.storage);
-  });
-  afterEach(async () => t.close());
+  eachTestOnSeededWorld(engine, (fresh) => ({ t, w } = fresh));
 
   const batch = () => [
     enrollment({ stallId: w.stalls.jianwai.id, n: 1, createdAt: at }),

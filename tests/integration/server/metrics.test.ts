@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { enrollment, consultation, testPerson } from '../../support/records';
-import { describeEachEngine, startTestApp, type TestApp } from '../support/engines';
-import { DAY, seedWorld, statuses, sync, type World } from '../sync/helpers';
+import { describeEachEngine, type TestApp } from '../support/engines';
+import { DAY, seedWorld, eachTestOnSeededWorld, statuses, sync, type World } from '../sync/helpers';
 import { formatLine } from '../../../src/server/log';
 
 /** The value of one sample line `name{labels} value` in a Prometheus text scrape. */
@@ -13,11 +13,7 @@ function sample(scrape: string, name: string, labels: string): number | undefine
 describeEachEngine('GET /metrics and health', (engine) => {
   let t: TestApp;
   let w: World;
-  beforeEach(async () => {
-    t = await startTestApp(engine);
-    w = await seedWorld(t.storage);
-  });
-  afterEach(async () => t.close());
+  eachTestOnSeededWorld(engine, (fresh) => ({ t, w } = fresh));
 
   const at = `${DAY}T12:30:00+08:00`;
 

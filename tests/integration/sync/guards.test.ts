@@ -5,24 +5,20 @@
  * through sync, and a replay answers `duplicate` with the first outcome. And the stall's counts for
  * today, as the stall screen reads them.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { stallTodaySchema } from '../../../src/shared/stall-today';
 import { addDays, today } from '../../../src/server/time';
 import { consultation, enrollment } from '../../support/records';
 import { addStall } from '../support/fixtures';
-import { describeEachEngine, startTestApp, type TestApp } from '../support/engines';
-import { seedWorld, storeCounts, sync, type World } from './helpers';
+import { describeEachEngine, type TestApp } from '../support/engines';
+import { seedWorld, eachTestOnSeededWorld, storeCounts, sync, type World } from './helpers';
 
 const HOUR = 3_600_000;
 
 describeEachEngine('sync guards the record’s day and channel', (engine) => {
   let t: TestApp;
   let w: World;
-  beforeEach(async () => {
-    t = await startTestApp(engine);
-    w = await seedWorld(t.storage);
-  });
-  afterEach(async () => t.close());
+  eachTestOnSeededWorld(engine, (fresh) => ({ t, w } = fresh));
 
   const staff = () => w.users.jianwaiStaff.auth;
   const stored = async (id: string) =>

@@ -8,7 +8,9 @@ import { syncResponseSchema, type SyncResponse } from '../../../src/shared/recor
 import type { Storage } from '../../../src/server/storage/open';
 import { syncBody, syncInit } from '../../support/records';
 import { addStall, addUser, seedTree } from '../support/fixtures';
-import type { TestApp } from '../support/engines';
+import { afterEach, beforeEach } from 'vitest';
+import type { Engine } from '../../../src/server/storage/open';
+import { startTestApp, type TestApp } from '../support/engines';
 
 /** A day well inside the past, so records of it are never "today". */
 export const DAY = '2026-05-01';
@@ -70,4 +72,17 @@ export async function storeCounts(storage: Storage) {
     existing: Number(sums.existing ?? 0),
     consultations: Number(sums.consultations ?? 0),
   };
+}
+
+/**
+ * Before each test a fresh app on `engine` with the seeded world, closed after it: `use` receives the
+ * pair each time (the test file keeps its own `t` and `w`, as `({ t, w } = fresh)`).
+ */
+export function eachTestOnSeededWorld(engine: Engine, use: (fresh: { t: TestApp; w: World }) => void): void {
+  let t: TestApp | undefined;
+  beforeEach(async () => {
+    t = await startTestApp(engine);
+    use({ t, w: await seedWorld(t.storage) });
+  });
+  afterEach(async () => t?.close());
 }

@@ -1,17 +1,13 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createApp } from '../../../src/server/app';
 import { consultation, syncBody, syncInit } from '../../support/records';
-import { describeEachEngine, startTestApp, type TestApp } from '../support/engines';
-import { DAY, seedWorld, storeCounts, type World } from './helpers';
+import { describeEachEngine, type TestApp } from '../support/engines';
+import { DAY, seedWorld, eachTestOnSeededWorld, storeCounts, type World } from './helpers';
 
 describeEachEngine('POST /api/sync under overload', (engine) => {
   let t: TestApp;
   let w: World;
-  beforeEach(async () => {
-    t = await startTestApp(engine);
-    w = await seedWorld(t.storage);
-  });
-  afterEach(async () => t.close());
+  eachTestOnSeededWorld(engine, (fresh) => ({ t, w } = fresh));
 
   it('answers 503 with Retry-After past its limits, writes nothing for those, and takes the retries', async () => {
     // One batch at a time and nobody waiting: every other concurrent batch is turned away at once.

@@ -1,20 +1,16 @@
 import crypto from 'node:crypto';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { decryptPerson, personHash } from '../../../src/server/sync/person';
 import { consultation, enrollment, syncBody, syncInit, testPerson } from '../../support/records';
-import { describeEachEngine, startTestApp, type TestApp } from '../support/engines';
+import { describeEachEngine, type TestApp } from '../support/engines';
 import { today } from '../../../src/server/time';
 import { addStall } from '../support/fixtures';
-import { DAY, seedWorld, statuses, storeCounts, sync, type World } from './helpers';
+import { DAY, seedWorld, eachTestOnSeededWorld, statuses, storeCounts, sync, type World } from './helpers';
 
 describeEachEngine('POST /api/sync', (engine) => {
   let t: TestApp;
   let w: World;
-  beforeEach(async () => {
-    t = await startTestApp(engine);
-    w = await seedWorld(t.storage);
-  });
-  afterEach(async () => t.close());
+  eachTestOnSeededWorld(engine, (fresh) => ({ t, w } = fresh));
 
   const at = `${DAY}T12:30:00+08:00`;
 
