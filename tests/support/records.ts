@@ -4,7 +4,7 @@
  * "the same person again" on purpose and never by accident.
  */
 import crypto from 'node:crypto';
-import { OCCUPATIONS, SERVICES, TOPICS, type Channel, type Occupation, type Topic } from '../../src/shared/records';
+import { OCCUPATIONS, SERVICES, TOPICS, syncResponseSchema, type Channel, type Occupation, type SyncResponse, type Topic } from '../../src/shared/records';
 import { makeId18 } from '../unit/shared/id-fixtures';
 
 const NAMES = ['张伟', '王芳', '李娜', '刘洋', '陈静', '杨帆', '赵磊', '黄晓明', '周杰', '吴敏', '阿依古丽·买买提', '欧阳娜娜', '司马光明', '扎西顿珠'];
@@ -86,4 +86,12 @@ export function syncInit(body: unknown, auth: { Authorization: string }, headers
     headers: { 'Content-Type': 'application/json', ...auth, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   };
+}
+
+/** POST /api/sync to a server process at `baseUrl`; throws with the answer's text unless it is 200, then reads it by the schema. */
+export async function postSync(baseUrl: string, auth: { Authorization: string }, records: unknown[]): Promise<SyncResponse> {
+  const res = await fetch(`${baseUrl}/api/sync`, syncInit(syncBody(records), auth));
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`POST /api/sync answered ${res.status}: ${text}`);
+  return syncResponseSchema.parse(JSON.parse(text));
 }

@@ -13,9 +13,8 @@ import type { Config } from '../../../src/server/config';
 import { deriveKeys } from '../../../src/server/secrets';
 import { restoreSnapshot } from '../../../src/server/ops/restore';
 import { openStorage, sqlitePath } from '../../../src/server/storage/open';
-import { syncResponseSchema, type SyncResponse } from '../../../src/shared/records';
 import { printedCounts, runOps } from '../../support/ops-process';
-import { consultation, enrollment, syncBody, syncInit } from '../../support/records';
+import { consultation, enrollment, postSync } from '../../support/records';
 import { startServerProcess, type ServerProcess } from '../../support/server-process';
 import { testConfig } from '../support/engines';
 import { storeRecords } from '../support/store-records';
@@ -48,12 +47,7 @@ describe('backup and restore of the embedded store [sqlite only: PostgreSQL is b
     servers.push(s);
     return s;
   };
-  const post = async (s: ServerProcess, auth: { Authorization: string }, records: unknown[]): Promise<SyncResponse> => {
-    const res = await fetch(`${s.url}/api/sync`, syncInit(syncBody(records), auth));
-    const text = await res.text();
-    expect(res.status, text).toBe(200);
-    return syncResponseSchema.parse(JSON.parse(text));
-  };
+  const post = (s: ServerProcess, auth: { Authorization: string }, records: unknown[]) => postSync(s.url, auth, records);
   const totals = async (s: ServerProcess, seeded: SeededStore) => {
     const res = await fetch(`${s.url}/api/stats?from=${DAY}&to=${DAY}&group=day`, { headers: seeded.supervisor.auth });
     expect(res.status).toBe(200);

@@ -14,9 +14,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../../src/server/secrets';
 import { openStorage } from '../../../src/server/storage/open';
-import { syncResponseSchema, type SyncResponse } from '../../../src/shared/records';
 import { printedCounts, runOps } from '../../support/ops-process';
-import { consultation, enrollment, syncBody, syncInit } from '../../support/records';
+import { consultation, enrollment, postSync } from '../../support/records';
 import { startServerProcess, type ServerProcess } from '../../support/server-process';
 import { createServerStore, type ServerStore } from '../../support/server-store';
 import { testConfig } from '../support/engines';
@@ -48,12 +47,7 @@ describe.skipIf(!onPostgres)('npm run move-to-postgres of a 50,000-record store,
     servers.push(s);
     return s;
   };
-  const post = async (s: ServerProcess, auth: { Authorization: string }, records: unknown[]): Promise<SyncResponse> => {
-    const res = await fetch(`${s.url}/api/sync`, syncInit(syncBody(records), auth));
-    const text = await res.text();
-    expect(res.status, text).toBe(200);
-    return syncResponseSchema.parse(JSON.parse(text));
-  };
+  const post = (s: ServerProcess, auth: { Authorization: string }, records: unknown[]) => postSync(s.url, auth, records);
 
   it('copies everything, resumes after a kill without doubling, and the PostgreSQL server answers as the embedded one did', async () => {
     // The store: its own secret.key, two districts' stalls on two days, 50,000 records.
