@@ -10,9 +10,13 @@ import type { MessageKey } from '../shared/i18n/keys';
 /** The first message key per top-level field of what `schema` refuses in `value`; empty when it passes. */
 export function fieldErrors(schema: z.ZodMiniType, value: unknown): Partial<Record<string, MessageKey>> {
   const result = schema.safeParse(value);
-  if (result.success) return {};
+  return result.success ? {} : issuesByField(result.error.issues);
+}
+
+/** The first message key per top-level field among `issues` (a refusal already in hand). */
+export function issuesByField(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Partial<Record<string, MessageKey>> {
   const out: Partial<Record<string, MessageKey>> = {};
-  for (const issue of result.error.issues) {
+  for (const issue of issues) {
     const field = String(issue.path[0] ?? '');
     if (out[field] === undefined && isMessageKey(issue.message)) out[field] = issue.message;
   }

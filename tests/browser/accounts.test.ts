@@ -176,13 +176,22 @@ describeEachServerEngine('accounts in Chromium', (engine) => {
     expect((await login('my-newer-pass-1')).status).toBe(200);
   });
 
-  it('an admin has "My account" too, and cannot disable themselves from the users list', async () => {
+  it('a supervisor and an admin have "My account" too (each size and language, axe); an admin cannot disable themselves', async () => {
+    const supervisor = { username: 'sup.accounts', password: 'supervisor-pass-1' };
+    await api(server.url, '/api/users', { method: 'POST', token: setup.adminToken, body: { ...supervisor, role: 'supervisor', orgId: setup.orgId } });
+    const supPage = await openSignedIn(await launch(), server.url, supervisor.username, supervisor.password);
+    await new AppMenu(supPage).go('我的账号');
+    await new AccountPage(supPage).waitUntilShown();
+    expect((await new AccountPage(supPage).devices()).map((d) => d.current)).toEqual([true]);
+    await checkEverywhere(supPage, 'account-supervisor', { zh: '已登录：sup.accounts', en: 'Signed in as sup.accounts' });
+
     const browser = await launch();
     const admin = await openSignedIn(browser, server.url, 'admin', ADMIN_PASSWORD);
     await new AppMenu(admin).go('我的账号');
     const account = new AccountPage(admin);
     await account.waitUntilShown();
     expect((await account.devices()).some((d) => d.current)).toBe(true);
+    await checkEverywhere(admin, 'account-admin', { zh: '已登录：admin', en: 'Signed in as admin' });
     await new AppMenu(admin).go('管理');
     await admin.getByRole('button', { name: '用户' }).click();
     await admin.getByRole('button', { name: '账号管理：admin' }).click();

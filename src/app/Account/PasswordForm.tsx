@@ -65,7 +65,6 @@ export function PasswordForm({ change, knownCurrent, submitLabel, onChanged, idP
   const id = (name: FieldName) => `${idPrefix}-${name}`;
   return (
     <form onSubmit={onSubmit} noValidate onInput={() => setProblem(null)}>
-      {/* Lets password managers file the new password under the right account. */}
       {!knownCurrent && (
         <Field id={id('currentPassword')} label={t('account.currentPassword')} error={errors.currentPassword}>
           {(w) => <input {...w} name="currentPassword" type="password" autoComplete="current-password" />}

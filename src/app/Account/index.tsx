@@ -24,9 +24,8 @@ export function AccountPage({ token, username }: { token: string; username: stri
   const online = useOnline();
   const api = useMemo(() => accountApi(token, lang), [token, lang]);
   const [changed, setChanged] = useState(false);
-  // A new list after a change: the other devices' sign-ins have just ended.
+  // A new list after a change: the other devices' sign-ins have just ended (the list is remounted).
   const [round, setRound] = useState(0);
-  const loadDevices = useMemo(() => () => api.devices(), [api, round]);
 
   return (
     <section class="account" aria-labelledby="account-title">
@@ -53,7 +52,7 @@ export function AccountPage({ token, username }: { token: string; username: stri
           }}
         />
       </section>
-      <DeviceList headingId="account-devices" load={loadDevices} end={(id) => api.endDevice(id)} />
+      <DeviceList key={round} headingId="account-devices" load={api.devices} end={api.endDevice} />
     </section>
   );
 }

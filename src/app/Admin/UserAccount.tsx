@@ -31,8 +31,9 @@ export function UserAccount({ api, user, self, onChanged }: UserAccountProps) {
   const [notice, setNotice] = useState<MessageKey | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [passwordError, setPasswordError] = useState<string | undefined>();
+  /** Bumped after a change that ends sessions: the device list is read again (remounted). */
   const [devicesRound, setDevicesRound] = useState(0);
-  const loadDevices = useCallback(() => api.userDevices(user.id), [api, user.id, devicesRound]);
+  const loadDevices = useCallback(() => api.userDevices(user.id), [api, user.id]);
   const endDevice = useCallback((sessionId: string) => api.endUserDevice(user.id, sessionId), [api, user.id]);
 
   const run = async (work: () => Promise<MessageKey>) => {

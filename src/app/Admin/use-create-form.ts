@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import type { z } from 'zod/mini';
 import type { MessageKey } from '../../shared/i18n/keys';
-import { fieldErrors } from '../field-errors';
+import { issuesByField } from '../field-errors';
 import { failureText } from '../http';
 import { useLang } from '../i18n';
 
@@ -40,7 +40,7 @@ export function useCreateForm<B>(schema: z.ZodMiniType<B>, send: (body: B) => Pr
     edited: () => setSaved(false),
     async submit(form, body) {
       const parsed = schema.safeParse(body);
-      const found = parsed.success ? {} : fieldErrors(schema, body);
+      const found = parsed.success ? {} : issuesByField(parsed.error.issues);
       setErrors(found);
       setProblem(null);
       setSaved(false);
