@@ -20,7 +20,7 @@ import { DashboardPage } from './pages/dashboard-page';
 import { EnrollPage } from './pages/enroll-page';
 import { SignInPage } from './pages/sign-in-page';
 import { SyncStatusBar } from './pages/sync-status';
-import { serverToday, setUpStall, type StallSetup } from './support/api-setup';
+import { api, serverToday, setUpStall, type StallSetup } from './support/api-setup';
 import { seriousA11yViolations } from './support/axe';
 import { launchBrowser, type BrowserSession } from './support/chromium';
 import { signInAtStall } from './support/stall-world';
@@ -32,16 +32,6 @@ const ADMIN_PASSWORD = 'admin-password-1';
 const SUPERVISOR = { username: 'sup.chaoyang', password: 'supervisor-pass-1' };
 const SHOTS = path.resolve('test-results/dashboard');
 
-async function api<T>(base: string, p: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<T> {
-  const res = await fetch(base + p, {
-    method: init.method ?? 'GET',
-    headers: { ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}) },
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${p} → ${res.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
 
 describeEachServerEngine('supervisor dashboard in Chromium', (engine) => {
   let store: ServerStore;

@@ -20,7 +20,7 @@ import { QueuePage } from './pages/queue-page';
 import { SignInPage } from './pages/sign-in-page';
 import { StallPicker } from './pages/stall-picker';
 import { seriousA11yViolations } from './support/axe';
-import { serverToday, setUpStall, type StallSetup } from './support/api-setup';
+import { api, serverToday, setUpStall, type StallSetup } from './support/api-setup';
 import { launchBrowser, type BrowserSession } from './support/chromium';
 import { outboxEntries, queueRaw } from './support/device-db';
 import { signInAtStall } from './support/stall-world';
@@ -29,16 +29,6 @@ import { worker } from './support/workers';
 const ADMIN_PASSWORD = 'admin-password-1';
 const SHOTS = process.env.RUHUI_SCREENSHOTS;
 
-async function api<T>(base: string, route: string, init: { token?: string; body?: unknown } = {}): Promise<T> {
-  const res = await fetch(base + route, {
-    method: init.body === undefined ? 'GET' : 'POST',
-    headers: { ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${route} answered ${res.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
 
 describeEachServerEngine('whose records, in Chromium', (engine) => {
   let store: ServerStore;

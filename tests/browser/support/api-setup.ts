@@ -16,10 +16,11 @@ export function serverToday(timeZone = 'Asia/Shanghai'): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
-/** One JSON call to the server's API; throws on anything but 2xx. */
+/** One JSON call to the server's API (POST when it has a body, unless told); throws on anything but 2xx. */
 export async function api<T>(baseUrl: string, path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<T> {
+  const method = init.method ?? (init.body !== undefined ? 'POST' : 'GET');
   const res = await fetch(baseUrl + path, {
-    method: init.method ?? 'GET',
+    method,
     headers: {
       ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
       ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
@@ -27,7 +28,7 @@ export async function api<T>(baseUrl: string, path: string, init: { method?: str
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${res.status}: ${text}`);
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
   return JSON.parse(text) as T;
 }
 
