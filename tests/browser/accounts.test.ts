@@ -14,7 +14,7 @@ import { AccountPage } from './pages/account-page';
 import { AppMenu } from './pages/app-menu';
 import { AppShell } from './pages/app-shell';
 import { Layout } from './pages/layout';
-import { SignInPage } from './pages/sign-in-page';
+import { openSignedIn, SignInPage } from './pages/sign-in-page';
 import { api, setUpStall, type StallSetup } from './support/api-setup';
 import { seriousA11yViolations } from './support/axe';
 import { launchBrowser, type BrowserSession } from './support/chromium';
@@ -44,14 +44,6 @@ async function checkEverywhere(page: Page, shot: string, expectText: { zh: strin
   await page.setViewportSize(SIZES[0]);
 }
 
-async function openSignedIn(browser: BrowserSession, url: string, username: string, password: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  await new AppShell(page).open(url);
-  const signIn = new SignInPage(page);
-  await signIn.waitUntilShown();
-  await signIn.signIn(username, password);
-  return page;
-}
 
 describeEachServerEngine('accounts in Chromium', (engine) => {
   let store: ServerStore;
@@ -78,7 +70,7 @@ describeEachServerEngine('accounts in Chromium', (engine) => {
   it('temporary password → forced change; own change; ending one device; disable and enable', async () => {
     // The admin opens the staff member's account at /admin and sets a temporary password.
     const adminBrowser = await launch();
-    const admin = await openSignedIn(adminBrowser, server.url, 'admin', ADMIN_PASSWORD);
+    const admin = await openSignedIn(adminBrowser.context, server.url, 'admin', ADMIN_PASSWORD);
     await admin.getByRole('button', { name: '用户' }).click();
     await admin.getByRole('button', { name: `账号管理：${setup.username}` }).click();
     const temp = admin.getByLabel('临时密码');
@@ -135,7 +127,7 @@ describeEachServerEngine('accounts in Chromium', (engine) => {
 
     // A second phone signs in; the first lists both and ends the second one's sign-in.
     const second = await launch();
-    const other = await openSignedIn(second, server.url, setup.username, 'my-newer-pass-1');
+    const other = await openSignedIn(second.context, server.url, setup.username, 'my-newer-pass-1');
     await page.reload();
     await account.waitUntilShown();
     await page.waitForFunction(() => document.querySelectorAll('main .device').length === 2);
@@ -179,14 +171,14 @@ describeEachServerEngine('accounts in Chromium', (engine) => {
   it('a supervisor and an admin have "My account" too (each size and language, axe); an admin cannot disable themselves', async () => {
     const supervisor = { username: 'sup.accounts', password: 'supervisor-pass-1' };
     await api(server.url, '/api/users', { method: 'POST', token: setup.adminToken, body: { ...supervisor, role: 'supervisor', orgId: setup.orgId } });
-    const supPage = await openSignedIn(await launch(), server.url, supervisor.username, supervisor.password);
+    const supPage = await openSignedIn((await launch()).context, server.url, supervisor.username, supervisor.password);
     await new AppMenu(supPage).go('我的账号');
     await new AccountPage(supPage).waitUntilShown();
     expect((await new AccountPage(supPage).devices()).map((d) => d.current)).toEqual([true]);
     await checkEverywhere(supPage, 'account-supervisor', { zh: '已登录：sup.accounts', en: 'Signed in as sup.accounts' });
 
     const browser = await launch();
-    const admin = await openSignedIn(browser, server.url, 'admin', ADMIN_PASSWORD);
+    const admin = await openSignedIn(browser.context, server.url, 'admin', ADMIN_PASSWORD);
     await new AppMenu(admin).go('我的账号');
     const account = new AccountPage(admin);
     await account.waitUntilShown();

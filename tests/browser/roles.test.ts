@@ -13,7 +13,7 @@ import { AppShell } from './pages/app-shell';
 import { AuditPage } from './pages/audit-page';
 import { Layout, oneCharLines } from './pages/layout';
 import { NoAccessPage } from './pages/no-access-page';
-import { SignInPage } from './pages/sign-in-page';
+import { openSignedIn, SignInPage } from './pages/sign-in-page';
 import { api, serverToday, setUpStall, type StallSetup } from './support/api-setup';
 import { seriousA11yViolations } from './support/axe';
 import { launchBrowser, type BrowserSession } from './support/chromium';
@@ -45,15 +45,8 @@ let server: ServerProcess;
 let setup: StallSetup;
 
 
-async function signedIn(browser: BrowserSession, username: string, password: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  const shell = new AppShell(page);
-  await shell.open(server.url);
-  const signIn = new SignInPage(page);
-  await signIn.waitUntilShown();
-  await signIn.signIn(username, password);
-  return page;
-}
+/** A new page of `browser`, signed in at this file's server. */
+const signedIn = (browser: BrowserSession, username: string, password: string) => openSignedIn(browser.context, server.url, username, password);
 
 /** For each size and language: the menu has exactly `role`'s pages, and axe finds nothing serious on the screen shown (menu closed and open). */
 async function checkMenuEverywhere(page: Page, role: keyof typeof MENUS, shot: string): Promise<void> {

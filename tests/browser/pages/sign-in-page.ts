@@ -1,4 +1,5 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { AppShell } from './app-shell';
 
 /** The sign-in screen, as a staff member meets it on first use. */
 export class SignInPage {
@@ -33,4 +34,14 @@ export class SignInPage {
     await alert.waitFor();
     return (await alert.textContent()) ?? '';
   }
+}
+
+/** A new page of `context` at `url`, signed in as `username` (the menu shown). */
+export async function openSignedIn(context: BrowserContext, url: string, username: string, password: string): Promise<Page> {
+  const page = await context.newPage();
+  await new AppShell(page).open(url);
+  const signIn = new SignInPage(page);
+  await signIn.waitUntilShown();
+  await signIn.signIn(username, password);
+  return page;
 }
